@@ -1,0 +1,59 @@
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.LoadBalancing;
+
+namespace RealtimeSync.Gateway;
+
+/// <summary>
+/// The gateway's routing table: which public path goes to which service. Destinations come from
+/// Aspire's service-discovery variables (<c>services__{name}__http__{i}</c>), one per instance.
+/// </summary>
+public static class GatewayRoutes
+{
+    /// <summary>Public path → service. Every frontend talks to these paths on the gateway only.</summary>
+    private static readonly (string RouteId, string Path, string Service)[] Table =
+    [
+        ("records", "/api/records/{**rest}", "merge-api"),
+        ("ingest", "/api/ingest/{**rest}", "odoo-ingest"),
+        ("ws", "/ws", "push-gateway"),
+    ];
+
+    public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IConfiguration configuration)
+    {
+        var routes = Table.Select(entry => new RouteConfig
+        {
+            RouteId = entry.RouteId,
+            ClusterId = entry.Service,
+            Match = new RouteMatch { Path = entry.Path },
+        }).ToList();
+
+        var clusters = Table.Select(entry => entry.Service).Distinct().Select(service => new ClusterConfig
+        {
+            ClusterId = service,
+            LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin,
+            Destinations = ServiceEndpoints.Resolve(configuration, service)
+                .Select((uri, index) => (Key: $"{service}-{index}", Value: new DestinationConfig { Address = uri.ToString(), Health = new Uri(uri, "/").ToString() }))
+                .ToDictionary(pair => pair.Key, pair => pair.Value),
+            // A dead instance leaves the rotation within seconds, so reconnecting clients land on a live one.
+            HealthCheck = new HealthCheckConfig
+            {
+                Active = new ActiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Interval = TimeSpan.FromSeconds(2),
+                    Timeout = TimeSpan.FromSeconds(2),
+                    Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
+                    Path = ServiceDefaultsExtensions.AlivePath,
+                },
+                Passive = new PassiveHealthCheckConfig
+                {
+                    Enabled = true,
+                    Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
+                    ReactivationPeriod = TimeSpan.FromSeconds(5),
+                },
+            },
+        }).ToList();
+
+        return (routes, clusters);
+    }
+}

@@ -1,0 +1,26 @@
+using RealtimeSync.MergeApi.Records;
+using RealtimeSync.MergeApi.Storage;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class MergeApiExtensions
+{
+    public const string Schema = "merge_api";
+
+    public static IHostApplicationBuilder AddMergeApi(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource("mergedb");
+        builder.AddRabbitMqBus("rabbitmq");
+        // The schema first: hosted services start in registration order, and the outbox dispatcher needs its table.
+        builder.Services.AddHostedService<MergeApiSchema>();
+        builder.AddTransactionalOutbox(Schema);
+        builder.Services.AddSingleton<RecordStore>();
+        return builder;
+    }
+
+    public static WebApplication MapMergeApi(this WebApplication app)
+    {
+        app.MapRecordsEndpoints();
+        return app;
+    }
+}

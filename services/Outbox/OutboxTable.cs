@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using RealtimeSync.Contracts;
+
+namespace RealtimeSync.Outbox;
+
+/// <summary>
+/// The outbox table: events are inserted in the same transaction as the change they describe,
+/// so a commit always carries its event and a rollback never does.
+/// </summary>
+public sealed class OutboxTable(OutboxOptions options)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Name => $"{Quote(options.Schema)}.outbox";
+
+    /// <summary>DDL for the table; the owning service applies it with its own schema migration.</summary>
+    public string CreateSql => $"""
+            CREATE SCHEMA IF NOT EXISTS {Quote(options.Schema)};
+            CREATE TABLE IF NOT EXISTS {Name} (
+                seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                event_id     uuid NOT NULL UNIQUE,
+                payload      jsonb NOT NULL,
+                created_at   timestamptz NOT NULL DEFAULT now(),
+                published_at timestamptz,
+                attempts     integer NOT NULL DEFAULT 0,
+                last_error   text
+            );
+            CREATE INDEX IF NOT EXISTS outbox_pending ON {Name} (seq) WHERE published_at IS NULL;
+            """;
+
+    /// <summary>Adds the event to the caller's transaction; it is published only if that transaction commits.</summary>
+    public async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RecordChanged change, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"INSERT INTO {Name} (event_id, payload) VALUES ($1, $2)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = change.EventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(change, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    internal static RecordChanged Deserialize(string payload) =>
+        JsonSerializer.Deserialize<RecordChanged>(payload, Json) ?? throw new InvalidDataException("empty outbox payload");
+
+    internal string AdvisoryLockKey => $"outbox:{options.Schema}";
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+}

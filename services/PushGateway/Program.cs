@@ -1,0 +1,11 @@
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddPushGateway();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapPushGateway();
+
+app.Run();
