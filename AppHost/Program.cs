@@ -30,6 +30,3 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithEndpoint("http", endpoint => endpoint.Port = builder.Configuration.GetValue("Gateway:Port", 8080));
 
 builder.Build().Run();
-
-/// <summary>The AppHost's entry point, public so tests can start the same model (DistributedApplicationTestingBuilder).</summary>
-public partial class Program;

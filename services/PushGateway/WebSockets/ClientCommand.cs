@@ -42,7 +42,7 @@ public sealed partial record ClientCommand(string Type, IReadOnlyList<string> To
                 {
                     if (topic.ValueKind != JsonValueKind.String || !TopicName().IsMatch(topic.GetString()!))
                     {
-                        error = $"invalid topic {topic.GetRawText()}: use segments of letters, digits, '.', '_' or '-' separated by '/'";
+                        error = $"invalid topic {topic.GetRawText()}: use up to 5 segments separated by '/', each starting with a letter or digit, then letters, digits, '.', '_' or '-'";
                         return false;
                     }
 
@@ -61,6 +61,7 @@ public sealed partial record ClientCommand(string Type, IReadOnlyList<string> To
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}(/[A-Za-z0-9._-]{1,128}){0,4}$")]
+    // Each segment starts with a letter or digit, so ".." and hidden names never pass.
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9][A-Za-z0-9._-]{0,127}){0,4}$")]
     private static partial Regex TopicName();
 }

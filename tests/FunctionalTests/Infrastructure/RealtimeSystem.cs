@@ -1,0 +1,73 @@
+using RealtimeSync.AppHost.Hosting;
+using RealtimeSync.AppHost.Hosting.Testing;
+
+namespace RealtimeSync.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// The whole system, started once for the functional tests from the AppHost's own model (as
+/// Aspire.Hosting.Testing does): real Redis, PostgreSQL and RabbitMQ, every service, the gateway;
+/// on free ports and in a state folder of its own, so a running ./run is never touched.
+/// </summary>
+public sealed class RealtimeSystem : IAsyncLifetime
+{
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
+
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public Uri GatewayWebSocket => new UriBuilder(App.GetEndpoint("gateway")) { Scheme = "ws", Path = "/ws" }.Uri;
+
+    public string StateFolder { get; } = Path.Combine(RepositoryRoot(), ".state", "tests", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..24]);
+
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            $"--AppHost:StateDirectory={StateFolder}",
+            "--AppHost:Durable=false",
+            "--AppHost:EchoToConsole=false",
+            "--Gateway:Port=0");
+        _app = await builder.BuildAsync();
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await _app.StartAsync(startup.Token);
+        Gateway = _app.CreateHttpClient("gateway");
+        Gateway.Timeout = TimeSpan.FromSeconds(30);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        // Keep the logs for diagnosis; drop the server data, which is large.
+        foreach (var data in new[] { "postgres", "rabbitmq", "redis" }.Select(name => Path.Combine(StateFolder, name)))
+        {
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "RealtimeSync.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("RealtimeSync.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RealtimeSystemCollection : ICollectionFixture<RealtimeSystem>
+{
+    public const string Name = "realtime system";
+}

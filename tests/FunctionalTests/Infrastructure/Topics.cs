@@ -1,0 +1,23 @@
+namespace RealtimeSync.FunctionalTests.Infrastructure;
+
+internal static class Topics
+{
+    /// <summary>A collection no other test writes to, so each test sees only its own messages.</summary>
+    public static string UniqueCollection() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>
+    /// Opens WebSocket connections through the gateway until every push-gateway replica holds at least
+    /// one (the gateway balances round-robin), and fails if that does not happen within a few tries.
+    /// </summary>
+    public static async Task<List<PushClient>> ConnectToEveryInstanceAsync(RealtimeSystem system, int expectedInstances)
+    {
+        var clients = new List<PushClient>();
+        for (var attempt = 0; attempt < expectedInstances * 4 && clients.Select(client => client.Instance).Distinct().Count() < expectedInstances; attempt++)
+        {
+            clients.Add(await PushClient.ConnectAsync(system.GatewayWebSocket));
+        }
+
+        Assert.Equal(expectedInstances, clients.Select(client => client.Instance).Distinct().Count());
+        return clients;
+    }
+}

@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// The AppHost these tests start is Linux-only (local server processes, POSIX signals).
+[assembly: SupportedOSPlatform("linux")]
