@@ -73,7 +73,11 @@ public sealed class EnvironmentContractTests
 
         var basePort = new Dictionary<string, int>
         {
-            ["push-gateway"] = 20000, ["merge-api"] = 21000, ["odoo-ingest"] = 22000, ["change-notifier"] = 23000, ["gateway"] = 24000,
+            ["push-gateway"] = 20000,
+            ["merge-api"] = 21000,
+            ["odoo-ingest"] = 22000,
+            ["change-notifier"] = 23000,
+            ["gateway"] = 24000,
         };
         foreach (var project in resources.OfType<ProjectResource>())
         {
