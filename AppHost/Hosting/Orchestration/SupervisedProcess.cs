@@ -155,6 +155,7 @@ public sealed class SupervisedProcess(
         process.OutputDataReceived += (_, line) => Echo(line.Data);
         process.ErrorDataReceived += (_, line) => Echo(line.Data);
         process.Start();
+        StaleProcesses.Record(stateFolder, process.Id);
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
