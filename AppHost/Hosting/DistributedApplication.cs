@@ -119,6 +119,10 @@ public sealed class DistributedApplication : IAsyncDisposable
     public Task KillReplicaAsync(string resourceName, int replica) =>
         ((ProjectRunner)Running.Runner(resourceName)).KillReplicaAsync(replica);
 
+    /// <summary>The process id of each replica of a project (null while a replica is down).</summary>
+    public IReadOnlyList<int?> GetProcessIds(string resourceName) =>
+        ((ProjectRunner)Running.Runner(resourceName)).Replicas.Select(replica => replica.ProcessId).ToList();
+
     public string LogsFolder => Running.Context.State.Logs;
 
     public async ValueTask DisposeAsync() => await StopAsync();
