@@ -1,4 +1,5 @@
 using RealtimeSync.Gateway;
+using RealtimeSync.Gateway.RateLimiting;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -6,6 +7,10 @@ public static class GatewayExtensions
 {
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
+        // The gateway reads the token only to know whom to rate-limit; each service authorizes for itself.
+        builder.AddDefaultAuthentication();
+        builder.AddRedisClient("redis");
+        builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection("RateLimit"));
         var (routes, clusters) = GatewayRoutes.Build(builder.Configuration);
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
         return builder;
@@ -14,6 +19,7 @@ public static class GatewayExtensions
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.UseWebSockets();
+        app.UseMiddleware<RedisRateLimit>();
         app.MapReverseProxy();
         return app;
     }

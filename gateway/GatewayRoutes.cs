@@ -15,6 +15,7 @@ public static class GatewayRoutes
     [
         ("records", "/api/records/{**rest}", "merge-api"),
         ("ingest", "/api/ingest/{**rest}", "odoo-ingest"),
+        ("sync", "/api/sync/{**rest}", "push-gateway"),
         ("ws", "/ws", "push-gateway"),
     ];
 

@@ -61,6 +61,7 @@ public sealed class DistributedApplication : IAsyncDisposable
                 Console.WriteLine($"{char.ToUpperInvariant(project.Name[0])}{project.Name[1..]}: {project.HttpEndpoint.Url()}");
             }
 
+            Builder.StartedCallbacks.ForEach(callback => callback(this));
             Console.WriteLine("Everything is up; press Ctrl+C to stop.");
             await Task.Delay(Timeout.Infinite, shutdown.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -105,6 +106,10 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     public Uri GetEndpoint(string resourceName, int replica = 0) =>
         new(Resources.OfType<ProjectResource>().Single(project => project.Name == resourceName).HttpEndpoint.Url(replica));
+
+    /// <summary>A parameter's value during a run (a generated secret, for instance).</summary>
+    public string GetParameterValue(string name) =>
+        Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == name).GetValue();
 
     public string GetConnectionString(string resourceName) =>
         Resources.OfType<IResourceWithConnectionString>().Single(resource => resource.Name == resourceName).ConnectionStringExpression.GetValue();

@@ -24,6 +24,16 @@ public sealed class DistributedApplicationBuilder
 
     public IReadOnlyList<Resource> Resources => _resources;
 
+    /// <summary>Callbacks run once every resource is ready in a real run (not in tests, not in publish mode).</summary>
+    internal List<Action<DistributedApplication>> StartedCallbacks { get; } = [];
+
+    /// <summary>Runs <paramref name="callback"/> once everything is up, e.g. to tell a developer how to connect.</summary>
+    public DistributedApplicationBuilder OnStarted(Action<DistributedApplication> callback)
+    {
+        StartedCallbacks.Add(callback);
+        return this;
+    }
+
     public ResourceBuilder<T> AddResource<T>(T resource) where T : Resource
     {
         if (_resources.Any(existing => string.Equals(existing.Name, resource.Name, StringComparison.OrdinalIgnoreCase)))

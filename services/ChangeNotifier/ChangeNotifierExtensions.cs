@@ -1,6 +1,5 @@
 using MassTransit;
 using RealtimeSync.ChangeNotifier.Notifications;
-using RealtimeSync.ChangeNotifier.Topics;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -9,8 +8,8 @@ public static class ChangeNotifierExtensions
     public static IHostApplicationBuilder AddChangeNotifier(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("redis");
-        builder.Services.Configure<TopicLogOptions>(builder.Configuration.GetSection("TopicLog"));
-        builder.Services.AddSingleton<TopicLog>();
+        builder.AddTopicLog();
+        builder.Services.Configure<RealtimeOptions>(builder.Configuration.GetSection("Realtime"));
         builder.AddRabbitMqBus("rabbitmq", bus => bus.AddConsumer<RecordChangedConsumer, RecordChangedConsumerDefinition>());
         return builder;
     }

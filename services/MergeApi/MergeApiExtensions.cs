@@ -9,6 +9,7 @@ public static class MergeApiExtensions
 
     public static IHostApplicationBuilder AddMergeApi(this IHostApplicationBuilder builder)
     {
+        builder.AddDefaultAuthentication();
         builder.AddNpgsqlDataSource("mergedb");
         builder.AddRabbitMqBus("rabbitmq");
         // The schema first: hosted services start in registration order, and the outbox dispatcher needs its table.

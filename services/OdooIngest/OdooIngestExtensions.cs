@@ -13,6 +13,7 @@ public static class OdooIngestExtensions
 
     public static IHostApplicationBuilder AddOdooIngest(this IHostApplicationBuilder builder)
     {
+        builder.AddDefaultAuthentication();
         builder.AddNpgsqlDataSource("ingestdb");
         builder.AddRabbitMqBus("rabbitmq");
         builder.Services.AddHostedService<OdooIngestSchema>();

@@ -1,6 +1,8 @@
 using RealtimeSync.PushGateway;
-using RealtimeSync.PushGateway.Connections;
-using RealtimeSync.PushGateway.Fanout;
+using RealtimeSync.PushGateway.Access;
+using RealtimeSync.PushGateway.Delivery;
+using RealtimeSync.PushGateway.Http;
+using RealtimeSync.PushGateway.ServerSentEvents;
 using RealtimeSync.PushGateway.WebSockets;
 
 namespace Microsoft.Extensions.Hosting;
@@ -9,12 +11,19 @@ public static class PushGatewayExtensions
 {
     public static IHostApplicationBuilder AddPushGateway(this IHostApplicationBuilder builder)
     {
+        builder.AddDefaultAuthentication();
         builder.AddRedisClient("redis");
+        builder.AddTopicLog();
         builder.Services.Configure<PushGatewayOptions>(builder.Configuration.GetSection("PushGateway"));
         builder.Services.PostConfigure<PushGatewayOptions>(options =>
             options.InstanceId = string.IsNullOrEmpty(options.InstanceId) ? InstanceIdentity.Resolve(builder.Configuration) : options.InstanceId);
+        builder.Services.Configure<TopicAccessOptions>(builder.Configuration.GetSection("Topics"));
+        builder.Services.AddSingleton<TopicAccess>();
         builder.Services.AddSingleton<SubscriptionRegistry>();
+        builder.Services.AddSingleton<Subscriptions>();
         builder.Services.AddHostedService<RedisFanout>();
+        builder.Services.AddSingleton<InstanceStats>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<InstanceStats>());
         return builder;
     }
 
@@ -22,6 +31,10 @@ public static class PushGatewayExtensions
     {
         app.UseWebSockets();
         app.MapWebSocketEndpoint();
+        app.MapStreamEndpoint();
+        app.MapPollEndpoint();
+        app.MapSendEndpoints();
+        app.MapStatusEndpoints();
         return app;
     }
 }

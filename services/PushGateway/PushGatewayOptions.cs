@@ -8,9 +8,15 @@ public sealed class PushGatewayOptions
     /// <summary>Frames queued for one slow client before it is disconnected; bounds memory per connection.</summary>
     public int SendQueueLimit { get; set; } = 1000;
 
-    /// <summary>Largest frame a client may send.</summary>
+    /// <summary>Largest message a client may send, over any transport (seed 004's 64 KB).</summary>
     public int MaxClientMessageBytes { get; set; } = 64 * 1024;
 
     /// <summary>Topics one connection may hold at once.</summary>
     public int MaxSubscriptions { get; set; } = 100;
+
+    /// <summary>How often the server sends a heartbeat frame on an idle-or-not connection.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>What clients are told: without any frame for this long, consider the connection dead and reconnect. Below YARP's 100 s idle timeout.</summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

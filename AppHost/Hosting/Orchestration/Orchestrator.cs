@@ -81,6 +81,7 @@ public sealed class Orchestrator(IReadOnlyList<Resource> resources, RunContext c
         PostgresDatabaseResource database => new DatabaseRunner(database),
         RabbitMQServerResource rabbit => new RabbitMqRunner(rabbit, context),
         ProjectResource project => new ProjectRunner(project, context),
+        ParameterResource parameter => new ReadyAtOnce(parameter),
         _ => throw new NotSupportedException($"No runner for {resource.GetType().Name} '{resource.Name}'."),
     };
 
@@ -138,5 +139,15 @@ public sealed class Orchestrator(IReadOnlyList<Resource> resources, RunContext c
         {
             context.Log.Host($"stopping {runner.Resource.Name} failed: {ex.Message}");
         }
+    }
+
+    /// <summary>A resource with nothing to run (a parameter): ready as soon as it has its value.</summary>
+    private sealed class ReadyAtOnce(Resource resource) : IResourceRunner
+    {
+        public Resource Resource => resource;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync() => Task.CompletedTask;
     }
 }

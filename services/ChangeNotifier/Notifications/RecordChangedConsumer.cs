@@ -1,41 +1,62 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MassTransit;
-using RealtimeSync.ChangeNotifier.Topics;
+using Microsoft.Extensions.Options;
 using RealtimeSync.Contracts;
+using RealtimeSync.PushLog;
 
 namespace RealtimeSync.ChangeNotifier.Notifications;
 
 /// <summary>Turns one committed change into a push message on the collection's topic and on the record's topic.</summary>
-public sealed class RecordChangedConsumer(TopicLog topicLog, ILogger<RecordChangedConsumer> logger) : IConsumer<RecordChanged>
+public sealed partial class RecordChangedConsumer(TopicLog topicLog, IOptionsMonitor<RealtimeOptions> options, ILogger<RecordChangedConsumer> logger)
+    : IConsumer<RecordChanged>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task Consume(ConsumeContext<RecordChanged> context)
     {
         var change = context.Message;
-        string[] topics = [PushTopics.ForCollection(change.Collection), PushTopics.ForRecord(change.Collection, change.RecordId)];
-        var body = new
+        options.CurrentValue.Collections.TryGetValue(change.Collection, out var rules);
+        var fields = RealtimeFields.Select(rules, change.ChangedFields);
+        if (change.Operation == ChangeOperation.Updated && fields.Count == 0)
         {
-            type = "record." + change.Operation.ToString().ToLowerInvariant(),
-            payload = new JsonObject
+            LogNothingRealtime(change.EventId, change.Collection);
+            return;
+        }
+
+        var operation = change.Operation.ToString().ToLowerInvariant();
+        var body = new JsonObject
+        {
+            ["type"] = "record." + operation,
+            ["payload"] = new JsonObject
             {
                 ["collection"] = change.Collection,
                 ["id"] = change.RecordId,
                 ["version"] = change.Version,
-                ["operation"] = change.Operation.ToString().ToLowerInvariant(),
-                ["changedFields"] = new JsonArray(change.ChangedFields.Select(field => (JsonNode?)field).ToArray()),
-                ["fields"] = change.Values?.DeepClone() ?? new JsonObject(),
+                ["operation"] = operation,
+                ["changedFields"] = new JsonArray(fields.Select(field => (JsonNode?)field).ToArray()),
+                ["fields"] = RealtimeFields.Values(rules, change.Values, fields),
             },
-            timestamp = change.OccurredAt.ToUnixTimeMilliseconds(),
-            eventId = change.EventId.ToString(),
-            origin = change.OriginConnectionId,
-            actor = change.Actor,
+            ["timestamp"] = change.OccurredAt.ToUnixTimeMilliseconds(),
+            ["eventId"] = change.EventId.ToString(),
+            ["origin"] = change.OriginConnectionId,
+            ["actor"] = change.Actor,
         };
+        if (RealtimeFields.Restrictions(rules, fields) is { Count: > 0 } restricted)
+        {
+            body["fieldRoles"] = restricted; // push-gateway removes these fields for subscribers without the roles
+        }
 
-        var offsets = await topicLog.AppendAsync(change.EventId.ToString(), topics, JsonSerializer.Serialize(body, Json));
-        logger.LogDebug("Pushed {EventId} on {Topics} at offsets {Offsets}", change.EventId, topics, offsets);
+        string[] topics = [PushTopics.ForCollection(change.Collection), PushTopics.ForRecord(change.Collection, change.RecordId)];
+        var offsets = await topicLog.AppendAsync(change.EventId.ToString(), topics, body.ToJsonString(Json), change.OccurredAt.ToUnixTimeMilliseconds());
+        LogPushed(change.EventId, string.Join(",", topics), string.Join(",", offsets));
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} on {Collection} changed no real-time field; nothing pushed")]
+    private partial void LogNothingRealtime(Guid eventId, string collection);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pushed {EventId} on {Topics} at offsets {Offsets}")]
+    private partial void LogPushed(Guid eventId, string topics, string offsets);
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using RealtimeSync.ServiceDefaults.Auth;
 using RealtimeSync.ServiceDefaults.Http;
 
 namespace RealtimeSync.MergeApi.Records;
@@ -11,8 +12,8 @@ public static partial class RecordsEndpoints
     public static IEndpointRouteBuilder MapRecordsEndpoints(this IEndpointRouteBuilder app)
     {
         var records = app.MapGroup("/api/records/{collection}/{id}");
-        records.MapGet("", GetAsync);
-        records.MapPut("", PutAsync);
+        records.MapGet("", GetAsync).RequireAuthorization(Policies.Reader);
+        records.MapPut("", PutAsync).RequireAuthorization(Policies.Writer);
         return app;
     }
 

@@ -32,7 +32,7 @@ public static class SyncStreamEndpoints
     public static IEndpointRouteBuilder MapSyncStreamEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/ingest/streams", async (SyncStreamStates states, CancellationToken cancellationToken) =>
-            Results.Ok(new { streams = await states.ListAsync(cancellationToken) }));
+            Results.Ok(new { streams = await states.ListAsync(cancellationToken) })).RequireAuthorization(RealtimeSync.ServiceDefaults.Auth.Policies.Reader);
         return app;
     }
 }

@@ -1,17 +1,21 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RealtimeSync.PushGateway.Delivery;
 
 namespace RealtimeSync.PushGateway.WebSockets;
 
-/// <summary>A frame a client sends: <c>{"type":"subscribe"|"unsubscribe"|"ping","topics":[...]}</c>.</summary>
-public sealed partial record ClientCommand(string Type, IReadOnlyList<string> Topics)
+/// <summary>
+/// A frame a client sends: <c>{"type":"subscribe"|"unsubscribe"|"ping","topics":[...]}</c>; a subscribe may
+/// resume with <c>"from":{"topic":{"epoch":"…","offset":N}}</c> or a <c>"cursor"</c> from an earlier SSE/poll reader.
+/// </summary>
+public sealed partial record ClientCommand(string Type, IReadOnlyList<string> Topics, IReadOnlyDictionary<string, TopicPosition> From)
 {
     private static readonly string[] Types = ["subscribe", "unsubscribe", "ping"];
 
     /// <summary>Parses and validates a client frame; on failure says why, in words a client developer can act on.</summary>
     public static bool TryParse(ReadOnlySpan<byte> frame, out ClientCommand command, out string error)
     {
-        command = new ClientCommand(string.Empty, []);
+        command = new ClientCommand(string.Empty, [], new Dictionary<string, TopicPosition>());
         try
         {
             using var document = JsonDocument.Parse(frame.ToArray());
@@ -29,29 +33,19 @@ public sealed partial record ClientCommand(string Type, IReadOnlyList<string> To
                 return false;
             }
 
-            var topics = new List<string>();
-            if (type != "ping")
+            if (type == "ping")
             {
-                if (!root.TryGetProperty("topics", out var topicsElement) || topicsElement.ValueKind != JsonValueKind.Array)
-                {
-                    error = $"'{type}' needs 'topics', an array of topic names";
-                    return false;
-                }
-
-                foreach (var topic in topicsElement.EnumerateArray())
-                {
-                    if (topic.ValueKind != JsonValueKind.String || !TopicName().IsMatch(topic.GetString()!))
-                    {
-                        error = $"invalid topic {topic.GetRawText()}: use up to 5 segments separated by '/', each starting with a letter or digit, then letters, digits, '.', '_' or '-'";
-                        return false;
-                    }
-
-                    topics.Add(topic.GetString()!);
-                }
+                command = command with { Type = type };
+                error = string.Empty;
+                return true;
             }
 
-            command = new ClientCommand(type, topics);
-            error = string.Empty;
+            if (!TryReadTopics(root, type, out var topics, out error) || !TryReadFrom(root, out var from, out error))
+            {
+                return false;
+            }
+
+            command = new ClientCommand(type, topics, from);
             return true;
         }
         catch (JsonException ex)
@@ -59,6 +53,75 @@ public sealed partial record ClientCommand(string Type, IReadOnlyList<string> To
             error = "malformed JSON: " + ex.Message;
             return false;
         }
+    }
+
+    public static bool IsValidTopic(string topic) => TopicName().IsMatch(topic);
+
+    private static bool TryReadTopics(JsonElement root, string type, out List<string> topics, out string error)
+    {
+        topics = [];
+        if (!root.TryGetProperty("topics", out var topicsElement) || topicsElement.ValueKind != JsonValueKind.Array)
+        {
+            error = $"'{type}' needs 'topics', an array of topic names";
+            return false;
+        }
+
+        foreach (var topic in topicsElement.EnumerateArray())
+        {
+            if (topic.ValueKind != JsonValueKind.String || !IsValidTopic(topic.GetString()!))
+            {
+                error = $"invalid topic {topic.GetRawText()}: use up to 5 segments separated by '/', each starting with a letter or digit, then letters, digits, '.', '_' or '-'";
+                return false;
+            }
+
+            topics.Add(topic.GetString()!);
+        }
+
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool TryReadFrom(JsonElement root, out Dictionary<string, TopicPosition> from, out string error)
+    {
+        error = string.Empty;
+        if (root.TryGetProperty("cursor", out var cursor))
+        {
+            if (cursor.ValueKind == JsonValueKind.String && Cursor.TryDecode(cursor.GetString(), out from))
+            {
+                return true;
+            }
+
+            error = "'cursor' is not a cursor this server issued";
+            from = [];
+            return false;
+        }
+
+        from = new Dictionary<string, TopicPosition>(StringComparer.Ordinal);
+        if (!root.TryGetProperty("from", out var positions))
+        {
+            return true;
+        }
+
+        if (positions.ValueKind != JsonValueKind.Object)
+        {
+            error = "'from' must map topics to {\"epoch\": string, \"offset\": number}";
+            return false;
+        }
+
+        foreach (var topic in positions.EnumerateObject())
+        {
+            if (topic.Value.ValueKind != JsonValueKind.Object
+                || !topic.Value.TryGetProperty("epoch", out var epoch) || epoch.ValueKind != JsonValueKind.String
+                || !topic.Value.TryGetProperty("offset", out var offset) || !offset.TryGetInt64(out var value) || value < 0)
+            {
+                error = $"'from.{topic.Name}' must be {{\"epoch\": string, \"offset\": number >= 0}}";
+                return false;
+            }
+
+            from[topic.Name] = new TopicPosition(epoch.GetString()!, value);
+        }
+
+        return true;
     }
 
     // Each segment starts with a letter or digit, so ".." and hidden names never pass.

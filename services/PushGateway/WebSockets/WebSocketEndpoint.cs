@@ -1,114 +1,161 @@
 using System.Net.WebSockets;
-using System.Text.Json;
+using System.Text;
 using Microsoft.Extensions.Options;
-using RealtimeSync.PushGateway.Connections;
+using RealtimeSync.PushGateway.Access;
+using RealtimeSync.PushGateway.Delivery;
+using RealtimeSync.ServiceDefaults.Auth;
 using RealtimeSync.ServiceDefaults.Http;
 
 namespace RealtimeSync.PushGateway.WebSockets;
 
-/// <summary>The <c>/ws</c> endpoint: accepts a client, greets it, then reads its commands until it leaves.</summary>
+/// <summary>The <c>/ws</c> endpoint: accepts a signed-in client, greets it, subscribes it to its own topics, then serves its commands.</summary>
 public static class WebSocketEndpoint
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static IEndpointRouteBuilder MapWebSocketEndpoint(this IEndpointRouteBuilder app)
     {
-        app.Map("/ws", HandleAsync);
+        app.Map("/ws", HandleAsync).RequireAuthorization(Policies.Reader);
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, SubscriptionRegistry registry, IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> HandleAsync(
+        HttpContext http, SubscriptionRegistry registry, Subscriptions subscriptions, IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
-            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "WebSocket upgrade required", "Connect to /ws with a WebSocket client.");
+            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "WebSocket upgrade required", "Connect to /ws with a WebSocket client, or use /api/sync/stream (SSE) or /api/sync/poll.");
         }
 
         var settings = options.Value;
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        var connection = new ClientConnection(Guid.NewGuid().ToString("N"), socket, settings.SendQueueLimit);
+        var subscriber = Subscriber.From(http.User);
+        var connection = new ClientConnection(Guid.NewGuid().ToString("N"), subscriber, settings.SendQueueLimit, AsIs.Instance);
         registry.Add(connection);
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+
+        // Receiving ends when the client goes; sending also ends on overflow or shutdown, and then it is the
+        // sender that closes (a cancelled receive would abort the socket and lose the close code).
+        using var sendingEnds = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.OverflowToken);
         try
         {
-            connection.Enqueue(Frame(new { type = "welcome", connectionId = connection.Id, instance = settings.InstanceId }));
-            var sender = connection.RunSenderAsync(ending.Token);
-            var closeStatus = await ReceiveLoopAsync(connection, registry, settings, ending.Token);
-            connection.CompleteSending();
-            await sender.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await CloseAsync(socket, connection.Overflowed ? (CloseCodes.QueueOverflow, "send queue overflow: resume from your offsets") : closeStatus);
+            connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout));
+            subscriptions.Subscribe(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _) => { }, sendingEnds.Token);
+            var sending = SendAsync(connection, socket, lifetime.ApplicationStopping, sendingEnds.Token);
+            var heartbeats = HeartbeatAsync(connection, settings.HeartbeatInterval, sendingEnds.Token);
+            var close = await ReceiveAsync(connection, socket, subscriptions, registry, settings, http.RequestAborted);
+            await sendingEnds.CancelAsync();
+            await Task.WhenAll(sending, heartbeats).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await CloseAsync(socket, close);
         }
         finally
         {
+            connection.Complete();
             registry.Remove(connection);
         }
 
         return Results.Empty;
     }
 
-    private static async Task<(WebSocketCloseStatus, string)> ReceiveLoopAsync(
-        ClientConnection connection, SubscriptionRegistry registry, PushGatewayOptions settings, CancellationToken cancellationToken)
+    private static async Task<(WebSocketCloseStatus, string)> ReceiveAsync(
+        ClientConnection connection, WebSocket socket, Subscriptions subscriptions, SubscriptionRegistry registry, PushGatewayOptions settings, CancellationToken cancellationToken)
     {
         var buffer = new byte[settings.MaxClientMessageBytes];
-        while (connection.Socket.State == WebSocketState.Open && !connection.Overflowed)
+        try
         {
-            var length = 0;
-            ValueWebSocketReceiveResult result;
-            do
+            while (socket.State == WebSocketState.Open)
             {
-                if (length == buffer.Length)
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
                 {
-                    return (CloseCodes.MessageTooBig, $"frames are limited to {settings.MaxClientMessageBytes} bytes");
+                    if (length == buffer.Length)
+                    {
+                        return (CloseCodes.MessageTooBig, $"frames are limited to {settings.MaxClientMessageBytes} bytes");
+                    }
+
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return (WebSocketCloseStatus.NormalClosure, "bye");
                 }
 
-                try
+                if (!ClientCommand.TryParse(buffer.AsSpan(0, length), out var command, out var error))
                 {
-                    result = await connection.Socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
-                {
-                    return (WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+                    connection.Enqueue(Frames.Error("invalid_message", error));
+                    continue;
                 }
 
-                length += result.Count;
+                Apply(command, connection, subscriptions, registry, settings, cancellationToken);
             }
-            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (WebSocketCloseStatus.NormalClosure, "bye");
-            }
-
-            if (!ClientCommand.TryParse(buffer.AsSpan(0, length), out var command, out var error))
-            {
-                connection.Enqueue(Frame(new { type = "error", code = "invalid_message", message = error }));
-                continue;
-            }
-
-            Apply(command, connection, registry, settings);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            return (WebSocketCloseStatus.EndpointUnavailable, "connection lost");
         }
 
         return (WebSocketCloseStatus.NormalClosure, "bye");
     }
 
-    private static void Apply(ClientCommand command, ClientConnection connection, SubscriptionRegistry registry, PushGatewayOptions settings)
+    private static void Apply(
+        ClientCommand command, ClientConnection connection, Subscriptions subscriptions, SubscriptionRegistry registry, PushGatewayOptions settings, CancellationToken cancellationToken)
     {
         switch (command.Type)
         {
             case "ping":
-                connection.Enqueue(Frame(new { type = "pong" }));
+                connection.Enqueue(Frames.Pong());
                 break;
-            case "subscribe" when connection.Topics.Union(command.Topics).Count() > settings.MaxSubscriptions:
-                connection.Enqueue(Frame(new { type = "error", code = "too_many_subscriptions", message = $"at most {settings.MaxSubscriptions} topics per connection" }));
+            case "subscribe" when connection.Subscriptions.Select(subscription => subscription.Topic).Union(command.Topics).Count() > settings.MaxSubscriptions + 2:
+                connection.Enqueue(Frames.Error("too_many_subscriptions", $"at most {settings.MaxSubscriptions} topics per connection"));
                 break;
             case "subscribe":
-                command.Topics.ToList().ForEach(topic => registry.Subscribe(connection, topic));
-                connection.Enqueue(Frame(new { type = "subscribed", topics = command.Topics }));
+                subscriptions.Subscribe(connection, command.Topics, command.From, (accepted, refused) =>
+                {
+                    foreach (var (topic, reason) in refused)
+                    {
+                        connection.Enqueue(Frames.Error("forbidden_topic", reason, topic));
+                    }
+
+                    connection.Enqueue(Frames.Subscribed(accepted));
+                }, cancellationToken);
                 break;
             case "unsubscribe":
                 command.Topics.ToList().ForEach(topic => registry.Unsubscribe(connection, topic));
-                connection.Enqueue(Frame(new { type = "unsubscribed", topics = command.Topics }));
+                connection.Enqueue(Frames.Unsubscribed(command.Topics));
                 break;
+        }
+    }
+
+    private static async Task SendAsync(ClientConnection connection, WebSocket socket, CancellationToken shuttingDown, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var frame in connection.Frames.ReadAllAsync(cancellationToken))
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (connection.Overflowed)
+        {
+            await CloseAsync(socket, (CloseCodes.QueueOverflow, "send queue overflow: reconnect and resume from your offsets"));
+        }
+        catch (OperationCanceledException) when (shuttingDown.IsCancellationRequested)
+        {
+            await CloseAsync(socket, (WebSocketCloseStatus.EndpointUnavailable, "server shutting down: reconnect and resume from your offsets"));
+        }
+        catch (OperationCanceledException)
+        {
+            // The receiver ended the connection and closes it with its own reason.
+        }
+    }
+
+    private static async Task HeartbeatAsync(ClientConnection connection, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            connection.Enqueue(Frames.Heartbeat());
         }
     }
 
@@ -121,5 +168,22 @@ public static class WebSocketEndpoint
         }
     }
 
-    private static string Frame(object value) => JsonSerializer.Serialize(value, Json);
+    /// <summary>WebSocket frames are the JSON itself.</summary>
+    private sealed class AsIs : ITransportFormat
+    {
+        public static readonly AsIs Instance = new();
+
+        public string Name => "websocket";
+
+        public string Message(string json, IReadOnlyDictionary<string, TopicPosition> positions) => json;
+
+        public string Control(string json) => json;
+    }
+}
+
+/// <summary>WebSocket close codes of the push protocol (4000-4999 is the range RFC 6455 leaves to applications).</summary>
+public static class CloseCodes
+{
+    public const WebSocketCloseStatus QueueOverflow = (WebSocketCloseStatus)4008;
+    public const WebSocketCloseStatus MessageTooBig = WebSocketCloseStatus.MessageTooBig;
 }

@@ -13,7 +13,7 @@ public sealed class OutboxTests(RealtimeSystem system)
     public async Task A_write_succeeds_while_rabbitmq_is_down_and_its_event_is_delivered_once_it_is_back()
     {
         var collection = Topics.UniqueCollection();
-        await using var client = await PushClient.ConnectAsync(system.GatewayWebSocket);
+        await using var client = await system.ConnectAsync("viewer-1", "viewer");
         await client.SubscribeAsync($"records/{collection}");
 
         await system.App.StopResourceAsync("rabbitmq");

@@ -20,7 +20,7 @@ public sealed class SupervisionTests(RealtimeSystem system)
         Assert.Contains("change-notifier exited unexpectedly", await File.ReadAllTextAsync(Path.Combine(system.App.LogsFolder, "apphost.log")));
 
         var collection = Topics.UniqueCollection();
-        await using var client = await PushClient.ConnectAsync(system.GatewayWebSocket);
+        await using var client = await system.ConnectAsync("viewer-1", "viewer");
         await client.SubscribeAsync($"records/{collection}");
         var response = await system.Gateway.PutAsJsonAsync($"/api/records/{collection}/after-crash", new { ok = true });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);

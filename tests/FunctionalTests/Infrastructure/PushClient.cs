@@ -1,49 +1,94 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 
 namespace RealtimeSync.FunctionalTests.Infrastructure;
 
-/// <summary>A WebSocket client of the push protocol, as a frontend would be: connect through the gateway, subscribe, read frames.</summary>
+/// <summary>
+/// A WebSocket client of the push protocol, as a frontend would be: connect through the gateway with a token,
+/// subscribe, read frames. Frames are kept in arrival order; waiting for one kind never discards another.
+/// </summary>
 public sealed class PushClient : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
-    private readonly Channel<JsonObject> _frames = Channel.CreateUnbounded<JsonObject>();
+    private readonly List<JsonObject> _backlog = [];
+    private readonly SemaphoreSlim _arrived = new(0);
     private readonly CancellationTokenSource _closing = new();
     private Task _receiving = Task.CompletedTask;
+    private bool _ended;
 
     public string ConnectionId { get; private set; } = string.Empty;
 
     /// <summary>The push-gateway replica that accepted this connection (from the welcome frame).</summary>
     public string Instance { get; private set; } = string.Empty;
 
-    public static async Task<PushClient> ConnectAsync(Uri uri)
+    public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
+
+    public string? CloseReason => _socket.CloseStatusDescription;
+
+    public bool IsOpen => _socket.State == WebSocketState.Open && !_ended;
+
+    public static async Task<PushClient> ConnectAsync(Uri uri, string token)
     {
         var client = new PushClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await client._socket.ConnectAsync(uri, timeout.Token);
+        await client._socket.ConnectAsync(new UriBuilder(uri) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri, timeout.Token);
         client._receiving = client.ReceiveAsync();
-        var welcome = await client.NextAsync(frame => (string?)frame["type"] == "welcome", TimeSpan.FromSeconds(10));
+        var welcome = await client.NextAsync(frame => Type(frame) == "welcome", TimeSpan.FromSeconds(10));
         client.ConnectionId = (string)welcome["connectionId"]!;
         client.Instance = (string)welcome["instance"]!;
         return client;
     }
 
-    public async Task SubscribeAsync(params string[] topics)
+    /// <summary>Subscribes and waits for the acknowledgement; <paramref name="from"/> resumes topics at (epoch, offset).</summary>
+    public async Task SubscribeAsync(string[] topics, IReadOnlyDictionary<string, (string Epoch, long Offset)>? from = null)
     {
-        await SendAsync(new JsonObject { ["type"] = "subscribe", ["topics"] = new JsonArray(topics.Select(topic => (JsonNode?)topic).ToArray()) });
-        await NextAsync(frame => (string?)frame["type"] == "subscribed", TimeSpan.FromSeconds(10));
+        var frame = new JsonObject { ["type"] = "subscribe", ["topics"] = new JsonArray(topics.Select(topic => (JsonNode?)topic).ToArray()) };
+        if (from is not null)
+        {
+            frame["from"] = new JsonObject(from.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)new JsonObject { ["epoch"] = pair.Value.Epoch, ["offset"] = pair.Value.Offset })));
+        }
+
+        await SendAsync(frame);
+        await NextAsync(reply => Type(reply) == "subscribed", TimeSpan.FromSeconds(10));
     }
 
-    public async Task SendAsync(JsonObject frame)
+    public Task SubscribeAsync(params string[] topics) => SubscribeAsync(topics, null);
+
+    public async Task SendAsync(JsonObject frame) => await SendTextAsync(frame.ToJsonString());
+
+    public async Task SendTextAsync(string text)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _socket.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, timeout.Token);
+        await _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, timeout.Token);
     }
 
-    /// <summary>The next change message (a frame with a topic and an offset), or a timeout failure.</summary>
+    /// <summary>The next change message (a frame with a topic and an offset).</summary>
     public Task<JsonObject> NextMessageAsync(TimeSpan timeout) => NextAsync(IsMessage, timeout);
+
+    /// <summary>The next frame of a control type (error, resync, pong...).</summary>
+    public Task<JsonObject> NextControlAsync(string type, TimeSpan timeout) => NextAsync(frame => Type(frame) == type, timeout);
+
+    /// <summary>The next <paramref name="count"/> change messages, in arrival order.</summary>
+    public async Task<List<JsonObject>> MessagesAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var messages = new List<JsonObject>();
+        while (messages.Count < count)
+        {
+            var left = deadline - DateTime.UtcNow;
+            try
+            {
+                messages.Add(await NextMessageAsync(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1)));
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"Got {messages.Count} of {count} messages within {timeout.TotalSeconds:0}s on {ConnectionId} ({Instance}).");
+            }
+        }
+
+        return messages;
+    }
 
     /// <summary>Every change message that arrives until none has come for <paramref name="quiet"/>.</summary>
     public async Task<List<JsonObject>> DrainMessagesAsync(TimeSpan quiet)
@@ -51,58 +96,63 @@ public sealed class PushClient : IAsyncDisposable
         var messages = new List<JsonObject>();
         while (true)
         {
-            using var wait = new CancellationTokenSource(quiet);
             try
             {
-                var frame = await _frames.Reader.ReadAsync(wait.Token);
-                if (IsMessage(frame))
-                {
-                    messages.Add(frame);
-                }
+                messages.Add(await NextMessageAsync(quiet));
             }
-            catch (OperationCanceledException)
+            catch (TimeoutException)
             {
                 return messages;
             }
         }
     }
 
+    /// <summary>Waits until the server closes the connection (or it drops).</summary>
+    public async Task WaitClosedAsync(TimeSpan timeout) => await _receiving.WaitAsync(timeout);
+
     public async ValueTask DisposeAsync()
     {
-        await _closing.CancelAsync();
         if (_socket.State == WebSocketState.Open)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        await _closing.CancelAsync();
         await _receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _socket.Dispose();
     }
 
-    private static bool IsMessage(JsonObject frame) => frame["topic"] is not null && frame["offset"] is not null;
+    public static string? Type(JsonObject frame) => (string?)frame["type"];
+
+    public static bool IsMessage(JsonObject frame) => frame["topic"] is not null && frame["offset"] is not null;
 
     private async Task<JsonObject> NextAsync(Func<JsonObject, bool> match, TimeSpan timeout)
     {
-        using var wait = new CancellationTokenSource(timeout);
-        try
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
         {
-            while (true)
+            lock (_backlog)
             {
-                var frame = await _frames.Reader.ReadAsync(wait.Token);
-                if (match(frame))
+                var index = _backlog.FindIndex(frame => match(frame));
+                if (index >= 0)
                 {
+                    var frame = _backlog[index];
+                    _backlog.RemoveAt(index);
                     return frame;
                 }
+
+                if (_ended)
+                {
+                    throw new InvalidOperationException($"Connection {ConnectionId} ended: {_socket.CloseStatus} {_socket.CloseStatusDescription}");
+                }
             }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"No matching frame within {timeout.TotalSeconds:0}s on connection {ConnectionId} ({Instance}).");
-        }
-        catch (ChannelClosedException)
-        {
-            throw new InvalidOperationException($"Connection {ConnectionId} closed: {_socket.CloseStatus} {_socket.CloseStatusDescription}");
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
+            {
+                throw new TimeoutException($"No matching frame within {timeout.TotalSeconds:0.#}s on connection {ConnectionId} ({Instance}).");
+            }
         }
     }
 
@@ -127,7 +177,12 @@ public sealed class PushClient : IAsyncDisposable
                     break;
                 }
 
-                _frames.Writer.TryWrite(JsonNode.Parse(buffer.AsSpan(0, length))!.AsObject());
+                lock (_backlog)
+                {
+                    _backlog.Add(JsonNode.Parse(buffer.AsSpan(0, length))!.AsObject());
+                }
+
+                _arrived.Release();
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
@@ -135,7 +190,12 @@ public sealed class PushClient : IAsyncDisposable
         }
         finally
         {
-            _frames.Writer.TryComplete();
+            lock (_backlog)
+            {
+                _ended = true;
+            }
+
+            _arrived.Release();
         }
     }
 }

@@ -1,5 +1,7 @@
+using System.Net.Http.Headers;
 using RealtimeSync.AppHost.Hosting;
 using RealtimeSync.AppHost.Hosting.Testing;
+using RealtimeSync.ServiceDefaults.Auth;
 
 namespace RealtimeSync.FunctionalTests.Infrastructure;
 
@@ -14,6 +16,7 @@ public sealed class RealtimeSystem : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>The gateway as a backoffice editor sees it.</summary>
     public HttpClient Gateway { get; private set; } = null!;
 
     public Uri GatewayWebSocket => new UriBuilder(App.GetEndpoint("gateway")) { Scheme = "ws", Path = "/ws" }.Uri;
@@ -30,8 +33,7 @@ public sealed class RealtimeSystem : IAsyncLifetime
         _app = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await _app.StartAsync(startup.Token);
-        Gateway = _app.CreateHttpClient("gateway");
-        Gateway.Timeout = TimeSpan.FromSeconds(30);
+        Gateway = ClientFor("backoffice", Roles.Editor);
     }
 
     public async Task DisposeAsync()
@@ -51,6 +53,25 @@ public sealed class RealtimeSystem : IAsyncLifetime
             }
         }
     }
+
+    /// <summary>A token signed with the key the services were started with, as a real identity provider would issue.</summary>
+    public string Token(string user, params string[] roles) => DevTokens.Create(App.GetParameterValue("jwt-signing-key"), user, roles);
+
+    /// <summary>An HttpClient on the gateway, signed in as <paramref name="user"/> (anonymous when null).</summary>
+    public HttpClient ClientFor(string? user, params string[] roles)
+    {
+        var client = App.CreateHttpClient("gateway");
+        client.Timeout = TimeSpan.FromSeconds(30);
+        if (user is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(user, roles));
+        }
+
+        return client;
+    }
+
+    /// <summary>A WebSocket client through the gateway, signed in as <paramref name="user"/>.</summary>
+    public Task<PushClient> ConnectAsync(string user, params string[] roles) => PushClient.ConnectAsync(GatewayWebSocket, Token(user, roles));
 
     public static string RepositoryRoot()
     {

@@ -1,4 +1,4 @@
-namespace RealtimeSync.ChangeNotifier.Topics;
+namespace RealtimeSync.PushLog;
 
 public sealed class TopicLogOptions
 {

@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace RealtimeSync.PushGateway.Delivery;
+
+/// <summary>The push protocol's control frames (docs/architecture.md). Change messages are forwarded as logged.</summary>
+public static class Frames
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string Welcome(string connectionId, string instance, string userId, TimeSpan heartbeat, TimeSpan timeout) => Serialize(new
+    {
+        type = "welcome",
+        connectionId,
+        instance,
+        userId,
+        heartbeat = new { intervalSeconds = heartbeat.TotalSeconds, timeoutSeconds = timeout.TotalSeconds },
+    });
+
+    public static string Subscribed(IEnumerable<string> topics) => Serialize(new { type = "subscribed", topics });
+
+    public static string Unsubscribed(IEnumerable<string> topics) => Serialize(new { type = "unsubscribed", topics });
+
+    public static string Resync(string topic, string reason, TopicPosition current) =>
+        Serialize(new { type = "resync", topic, reason, epoch = current.Epoch, offset = current.Offset });
+
+    public static string Error(string code, string message, string? topic = null) => Serialize(new { type = "error", code, message, topic });
+
+    public static string Heartbeat() => Serialize(new { type = "heartbeat", timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+
+    public static string Pong() => Serialize(new { type = "pong" });
+
+    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
+}

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+
+namespace RealtimeSync.PushGateway.Delivery;
+
+/// <summary>This instance's connections, and their subscriptions indexed by topic for fan-out.</summary>
+public sealed class SubscriptionRegistry
+{
+    private readonly ConcurrentDictionary<string, ClientConnection> _connections = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, TopicSubscription>> _byTopic = new(StringComparer.Ordinal);
+    private long _accepted;
+
+    public int ConnectionCount => _connections.Count;
+
+    public IEnumerable<ClientConnection> Connections => _connections.Values;
+
+    /// <summary>Connections accepted since this instance started.</summary>
+    public long AcceptedTotal => Interlocked.Read(ref _accepted);
+
+    public int SubscriptionCount => _byTopic.Values.Sum(subscribers => subscribers.Count);
+
+    public void Add(ClientConnection connection)
+    {
+        _connections[connection.Id] = connection;
+        Interlocked.Increment(ref _accepted);
+    }
+
+    public void Remove(ClientConnection connection)
+    {
+        _connections.TryRemove(connection.Id, out _);
+        foreach (var subscription in connection.Subscriptions)
+        {
+            Unsubscribe(connection, subscription.Topic);
+        }
+    }
+
+    /// <summary>Adds a subscription to the fan-out; false if the connection already has this topic.</summary>
+    public bool Subscribe(ClientConnection connection, TopicSubscription subscription)
+    {
+        if (!connection.TryAdd(subscription))
+        {
+            return false;
+        }
+
+        _byTopic.GetOrAdd(subscription.Topic, _ => new ConcurrentDictionary<string, TopicSubscription>())[connection.Id] = subscription;
+        return true;
+    }
+
+    public void Unsubscribe(ClientConnection connection, string topic)
+    {
+        connection.Remove(topic);
+        if (_byTopic.TryGetValue(topic, out var subscribers))
+        {
+            subscribers.TryRemove(connection.Id, out _);
+        }
+    }
+
+    public IEnumerable<TopicSubscription> SubscribersOf(string topic) =>
+        _byTopic.TryGetValue(topic, out var subscribers) ? subscribers.Values : [];
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using RealtimeSync.PushGateway.Access;
+using RealtimeSync.PushGateway.Delivery;
+using RealtimeSync.PushLog;
+using RealtimeSync.ServiceDefaults.Auth;
+using RealtimeSync.ServiceDefaults.Http;
+
+namespace RealtimeSync.PushGateway.Http;
+
+/// <summary>
+/// <c>GET /api/sync/poll</c>, seed 004's polling fallback, compatible with its clients: <c>?since=&lt;ms&gt;</c>
+/// returns what the reader's topics logged after that time (the user's own topic and broadcasts always
+/// included); <c>?cursor=</c> is the gapless form: what came after the positions the last answer's
+/// <c>cursor</c> recorded, with <c>resync</c> entries for topics whose history is gone.
+/// </summary>
+public static class PollEndpoint
+{
+    private const int PerTopicLimit = 1000;
+
+    public static IEndpointRouteBuilder MapPollEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/sync/poll", PollAsync).RequireAuthorization(Policies.Reader);
+        return app;
+    }
+
+    private static async Task<IResult> PollAsync(HttpContext http, long? since, string? cursor, string? topics, string? connectionId, TopicLog log, TopicAccess access)
+    {
+        var subscriber = Subscriber.From(http.User);
+        if (!Cursor.TryDecode(cursor, out var positions))
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid cursor", "Send back a cursor this API gave you, or none.");
+        }
+
+        if (since < 0)
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid since", "'since' is a Unix time in milliseconds, 0 or more.");
+        }
+
+        var (topicList, problem) = TopicList.Read(topics, subscriber, access, [subscriber.UserTopic, TopicAccess.Broadcast, .. positions.Keys]);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var gapless = cursor is not null;
+        var messages = new List<RoutedMessage>();
+        var resync = new JsonArray();
+        var next = new Dictionary<string, TopicPosition>(StringComparer.Ordinal);
+        foreach (var topic in topicList)
+        {
+            var read = !gapless
+                ? await log.ReadSinceAsync(topic, since ?? 0, PerTopicLimit)
+                : positions.TryGetValue(topic, out var position)
+                    ? await log.ReadAfterAsync(topic, position.Epoch, position.Offset, PerTopicLimit)
+                    : new TopicRead((await log.HeadsAsync([topic]))[0], [], HistoryGone: false); // a new topic starts where it stands
+
+            var routed = read.Messages.Select(logged => RoutedMessage.TryParse(logged.Json)).OfType<RoutedMessage>().ToList();
+            messages.AddRange(routed);
+            if (read.HistoryGone)
+            {
+                resync.Add(new JsonObject { ["topic"] = topic, ["reason"] = "history gone or epoch changed", ["epoch"] = read.Head.Epoch, ["offset"] = read.Head.Offset });
+            }
+
+            next[topic] = routed.Count > 0
+                ? new TopicPosition(routed[^1].Epoch, routed[^1].Offset)
+                : new TopicPosition(read.Head.Epoch ?? string.Empty, read.HistoryGone || !gapless || !positions.ContainsKey(topic) ? read.Head.Offset : positions[topic].Offset);
+        }
+
+        var visible = messages
+            .Where(message => message.Origin is null || message.Origin != connectionId)
+            .OrderBy(message => message.Timestamp).ThenBy(message => message.Topic, StringComparer.Ordinal).ThenBy(message => message.Offset)
+            .Select(message => JsonNode.Parse(TopicAccess.ForSubscriber(message, subscriber)))
+            .ToArray();
+        return Results.Ok(new JsonObject
+        {
+            ["success"] = true,
+            ["messages"] = new JsonArray(visible),
+            ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ["count"] = visible.Length,
+            ["cursor"] = Cursor.Encode(next),
+            ["resync"] = resync,
+        });
+    }
+}

@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using System.Text;
+using RealtimeSync.PushGateway.Access;
+using RealtimeSync.PushLog;
+using RealtimeSync.ServiceDefaults.Auth;
+using StackExchange.Redis;
+
+namespace RealtimeSync.PushGateway.Http;
+
+/// <summary>
+/// <c>GET /api/sync/status</c> (seed 004's shape, per instance and total) and <c>GET /api/sync/changes</c>
+/// (seed 000's cheap change marker: each topic's last offset and change time, with ETag / 304).
+/// </summary>
+public static class StatusEndpoints
+{
+    public static IEndpointRouteBuilder MapStatusEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/sync/status", StatusAsync).RequireAuthorization(Policies.Reader);
+        app.MapGet("/api/sync/changes", ChangesAsync).RequireAuthorization(Policies.Reader);
+        return app;
+    }
+
+    private static async Task<IResult> StatusAsync(InstanceStats stats, IConnectionMultiplexer redis)
+    {
+        var instances = await stats.AllAsync();
+        var (queues, messages) = await PollingQueuesAsync(redis);
+        return Results.Ok(new
+        {
+            success = true,
+            status = new
+            {
+                websocket = new
+                {
+                    enabled = true,
+                    connections = instances.Sum(instance => instance.WebSockets),
+                    totalConnections = instances.Sum(instance => instance.TotalConnections),
+                    subscriptions = instances.Sum(instance => instance.Subscriptions),
+                },
+                sse = new { enabled = true, endpoint = "/api/sync/stream", connections = instances.Sum(instance => instance.Sse) },
+                polling = new { enabled = true, endpoint = "/api/sync/poll", queues, messages },
+                instances,
+                lastCheck = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            },
+        });
+    }
+
+    private static async Task<IResult> ChangesAsync(HttpContext http, string? topics, TopicLog log, TopicAccess access)
+    {
+        var (list, problem) = TopicList.Read(topics, Subscriber.From(http.User), access);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var heads = await log.HeadsAsync(list);
+        var tag = $"W/\"{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('|', heads.Select(head => $"{head.Topic}:{head.Epoch}:{head.Offset}")))))[..16]}\"";
+        http.Response.Headers.ETag = tag;
+        http.Response.Headers.CacheControl = "no-cache";
+        if (http.Request.Headers.IfNoneMatch.Contains(tag))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return Results.Ok(new
+        {
+            topics = heads.Select(head => new { topic = head.Topic, epoch = head.Epoch, offset = head.Offset, changedAt = head.ChangedAt }),
+            timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        });
+    }
+
+    /// <summary>Per-user queues are the users/* topic logs; counted with a bounded SCAN so status stays cheap.</summary>
+    private static async Task<(int Queues, long Messages)> PollingQueuesAsync(IConnectionMultiplexer redis)
+    {
+        var database = redis.GetDatabase();
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var queues = 0;
+        long messages = 0;
+        foreach (var key in server.Keys(pattern: "rs:topic:{users/*}:log", pageSize: 500).Take(10_000))
+        {
+            queues++;
+            messages += (long)await database.ExecuteAsync("XLEN", key); // 1.2.6 predates stream commands
+        }
+
+        return (queues, messages);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RealtimeSync.PushGateway.Access;
+using RealtimeSync.PushGateway.Delivery;
+using RealtimeSync.PushGateway.WebSockets;
+using RealtimeSync.ServiceDefaults.Auth;
+using RealtimeSync.ServiceDefaults.Http;
+
+namespace RealtimeSync.PushGateway.ServerSentEvents;
+
+/// <summary>
+/// <c>GET /api/sync/stream?topics=a,b</c>: the same messages as the WebSocket, one way, as Server-Sent Events,
+/// for clients and proxies that cannot use WebSocket. Each change's event id is a cursor of every topic's
+/// position, so a reconnecting EventSource (which sends <c>Last-Event-ID</c>) resumes on any instance.
+/// </summary>
+public static class StreamEndpoint
+{
+    public static IEndpointRouteBuilder MapStreamEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/sync/stream", HandleAsync).RequireAuthorization(Policies.Reader);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext http, string? topics, string? lastEventId, SubscriptionRegistry registry, Subscriptions subscriptions, TopicAccess access,
+        IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
+    {
+        var subscriber = Subscriber.From(http.User);
+        var requested = (topics ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (requested.FirstOrDefault(topic => !ClientCommand.IsValidTopic(topic)) is { } invalid)
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid topic", $"'{invalid}' is not a topic name.");
+        }
+
+        if (requested.Select(topic => access.Refusal(subscriber, topic)).FirstOrDefault(reason => reason is not null) is { } refusal)
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status403Forbidden, "Topic not allowed", refusal);
+        }
+
+        if (!Cursor.TryDecode(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId, out var from))
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid Last-Event-ID", "Send back an event id this stream gave you, or none.");
+        }
+
+        var settings = options.Value;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no"; // tell buffering proxies to pass events through at once
+        var connection = new ClientConnection(Guid.NewGuid().ToString("N"), subscriber, settings.SendQueueLimit, SseFormat.Instance);
+        registry.Add(connection);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.OverflowToken);
+        try
+        {
+            await http.Response.WriteAsync($"retry: 2000\n\n", ending.Token);
+            connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout));
+            var all = requested.Concat([subscriber.UserTopic, TopicAccess.Broadcast]).Concat(from.Keys.Where(topic => access.Refusal(subscriber, topic) is null));
+            subscriptions.Subscribe(connection, all, from, (accepted, _) => connection.Enqueue(Frames.Subscribed(accepted)), ending.Token);
+            using var heartbeat = new PeriodicTimer(settings.HeartbeatInterval);
+            var beating = BeatAsync(connection, heartbeat, ending.Token);
+            await foreach (var frame in connection.Frames.ReadAllAsync(ending.Token))
+            {
+                await http.Response.WriteAsync(frame, ending.Token);
+                await http.Response.Body.FlushAsync(ending.Token);
+            }
+
+            await beating.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client left, the server stops, or the client fell too far behind: it reconnects with Last-Event-ID.
+        }
+        finally
+        {
+            connection.Complete();
+            registry.Remove(connection);
+        }
+
+        return Results.Empty;
+    }
+
+    private static async Task BeatAsync(ClientConnection connection, PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            connection.Enqueue(Frames.Heartbeat());
+        }
+    }
+
+    /// <summary>Change messages carry the resume cursor as their id; control frames are named events.</summary>
+    private sealed class SseFormat : ITransportFormat
+    {
+        public static readonly SseFormat Instance = new();
+
+        public string Name => "sse";
+
+        public string Message(string json, IReadOnlyDictionary<string, TopicPosition> positions) =>
+            $"id: {Cursor.Encode(positions)}\nevent: message\ndata: {json}\n\n";
+
+        public string Control(string json)
+        {
+            using var document = JsonDocument.Parse(json);
+            var type = document.RootElement.GetProperty("type").GetString();
+            return new StringBuilder().Append("event: ").Append(type).Append("\ndata: ").Append(json).Append("\n\n").ToString();
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts.Push;
+using StackExchange.Redis;
+
+namespace RealtimeSync.PushLog;
+
+/// <summary>
+/// The per-topic replay log in Redis, and the only code that speaks Redis about topics. Per topic a
+/// hash holds the epoch, the last offset and the last change time; a stream holds the messages, with
+/// entry ids <c>{offset}-0</c> so replay after an offset is one XRANGE. Appends are one Lua script:
+/// drop a redelivered event, take each topic's next offset, append (bounded by count, expiring when
+/// idle), publish for fan-out; Redis runs it atomically, so a crash leaves all of it or none.
+/// </summary>
+public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOptions> options)
+{
+    private const string AppendScript = """
+        if KEYS[1] ~= '' then
+          local done = redis.call('GET', KEYS[1])
+          if done then return done end
+        end
+        local offsets = {}
+        for i = 1, (#KEYS - 1) / 2 do
+          local headKey, logKey = KEYS[2 * i], KEYS[2 * i + 1]
+          local epoch = redis.call('HGET', headKey, 'epoch')
+          if not epoch then
+            epoch = ARGV[6]
+            redis.call('DEL', headKey, logKey)
+            redis.call('HSET', headKey, 'epoch', epoch)
+          end
+          local offset = redis.call('HINCRBY', headKey, 'offset', 1)
+          redis.call('HSET', headKey, 'changedAt', ARGV[7])
+          local message = '{"topic":' .. ARGV[7 + i] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '",' .. ARGV[5]
+          redis.call('XADD', logKey, 'MAXLEN', ARGV[2], offset .. '-0', 'm', message, 't', ARGV[7])
+          redis.call('PEXPIRE', logKey, ARGV[3])
+          redis.call('PUBLISH', ARGV[4], message)
+          offsets[i] = offset
+        end
+        local summary = table.concat(offsets, ',')
+        if KEYS[1] ~= '' then redis.call('SET', KEYS[1], summary, 'PX', ARGV[1]) end
+        return summary
+        """;
+
+    /// <summary>
+    /// Appends one message to each of <paramref name="topics"/> and publishes it; returns each topic's offset.
+    /// With an <paramref name="eventId"/>, a second append of the same event returns the first offsets and publishes nothing.
+    /// <paramref name="body"/> is the rest of the message as a serialized JSON object; the envelope (topic, offset, epoch) goes in front.
+    /// </summary>
+    public async Task<long[]> AppendAsync(string? eventId, IReadOnlyList<string> topics, string body, long timestamp)
+    {
+        if (!body.StartsWith('{') || body.Length < 3)
+        {
+            throw new ArgumentException("The body must be a serialized, non-empty JSON object.", nameof(body));
+        }
+
+        var keys = new List<RedisKey> { eventId is null ? string.Empty : $"rs:event:{eventId}" };
+        foreach (var topic in topics)
+        {
+            keys.Add(PushChannel.HeadKey(topic));
+            keys.Add(PushChannel.LogKey(topic));
+        }
+
+        var settings = options.Value;
+        var values = new List<RedisValue>
+        {
+            (long)settings.DeduplicationWindow.TotalMilliseconds,
+            settings.MaxMessages,
+            (long)settings.MaxAge.TotalMilliseconds,
+            PushChannel.Name,
+            body[1..],
+            Guid.NewGuid().ToString("N"),
+            timestamp,
+        };
+        values.AddRange(topics.Select(topic => (RedisValue)JsonSerializer.Serialize(topic)));
+
+        var result = (string?)await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keys.ToArray(), values.ToArray());
+        return (result ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToArray();
+    }
+
+    public async Task<IReadOnlyList<TopicHead>> HeadsAsync(IReadOnlyList<string> topics)
+    {
+        var database = redis.GetDatabase();
+        var reads = topics.Select(topic => database.HashGetAsync(PushChannel.HeadKey(topic), ["epoch", "offset", "changedAt"])).ToArray();
+        await Task.WhenAll(reads);
+        return topics.Select((topic, index) =>
+        {
+            var fields = reads[index].Result;
+            return new TopicHead(topic, fields[0].IsNull ? null : (string?)fields[0], (long?)fields[1] ?? 0, (long?)fields[2] ?? 0);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Reads what <paramref name="topic"/> logged after <paramref name="afterOffset"/> (at most <paramref name="limit"/>)
+    /// for a reader whose offsets belong to <paramref name="epoch"/> (null: a reader that has seen nothing of this topic yet).
+    /// </summary>
+    public async Task<TopicRead> ReadAfterAsync(string topic, string? epoch, long afterOffset, int limit = 1000)
+    {
+        var head = (await HeadsAsync([topic]))[0];
+        if (epoch is not null && epoch != head.Epoch)
+        {
+            return new TopicRead(head, [], HistoryGone: true); // Redis lost the topic, or it was reset: offsets from before mean nothing now
+        }
+
+        if (afterOffset >= head.Offset)
+        {
+            return new TopicRead(head, [], HistoryGone: false);
+        }
+
+        var oldest = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)options.Value.MaxAge.TotalMilliseconds;
+        var messages = (await RangeAsync(topic, $"{afterOffset + 1}-0", limit)).Where(entry => entry.Time >= oldest).Select(entry => entry.Message).ToList();
+        var gone = messages.Count == 0 || messages[0].Offset != afterOffset + 1;
+        return new TopicRead(head, gone ? [] : messages, gone);
+    }
+
+    /// <summary>What <paramref name="topic"/> logged after <paramref name="sinceMs"/> (seed 004's timestamp polling; not gapless across equal timestamps).</summary>
+    public async Task<TopicRead> ReadSinceAsync(string topic, long sinceMs, int limit = 1000)
+    {
+        var head = (await HeadsAsync([topic]))[0];
+        var oldest = Math.Max(sinceMs + 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)options.Value.MaxAge.TotalMilliseconds);
+        var messages = (await RangeAsync(topic, "-", count: null)).Where(entry => entry.Time >= oldest).Take(limit).Select(entry => entry.Message).ToList();
+        return new TopicRead(head, messages, HistoryGone: false);
+    }
+
+    /// <summary>XRANGE through ExecuteAsync: StackExchange.Redis 1.2.6 predates streams. Entries are [id, [m, json, t, ms]].</summary>
+    private async Task<List<(LoggedMessage Message, long Time)>> RangeAsync(string topic, string start, int? count)
+    {
+        object[] arguments = count is { } limit ? [PushChannel.LogKey(topic), start, "+", "COUNT", limit] : [PushChannel.LogKey(topic), start, "+"];
+        var result = await redis.GetDatabase().ExecuteAsync("XRANGE", arguments);
+        var entries = new List<(LoggedMessage, long)>();
+        foreach (var entry in (RedisResult[])result!)
+        {
+            var parts = (RedisResult[])entry!;
+            var fields = (RedisResult[])parts[1]!;
+            string? json = null;
+            long time = 0;
+            for (var i = 0; i + 1 < fields.Length; i += 2)
+            {
+                switch ((string?)fields[i])
+                {
+                    case "m":
+                        json = (string?)fields[i + 1];
+                        break;
+                    case "t":
+                        time = (long)fields[i + 1];
+                        break;
+                }
+            }
+
+            if (json is not null)
+            {
+                entries.Add((new LoggedMessage(long.Parse(((string)parts[0]!).Split('-')[0], System.Globalization.CultureInfo.InvariantCulture), json), time));
+            }
+        }
+
+        return entries;
+    }
+}
