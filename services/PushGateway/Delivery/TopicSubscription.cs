@@ -121,8 +121,14 @@ public sealed partial class TopicSubscription
                             new TopicPosition(read.Head.Epoch ?? string.Empty, read.Head.Offset));
                     }
 
-                    read.Messages.Select(logged => RoutedMessage.TryParse(logged.Json)).OfType<RoutedMessage>()
-                        .Where(message => message.Offset == _last + 1).ToList().ForEach(DeliverLocked);
+                    foreach (var message in read.Messages.Select(logged => RoutedMessage.TryParse(logged.Json)).OfType<RoutedMessage>())
+                    {
+                        if (message.Offset == _last + 1)
+                        {
+                            DeliverLocked(message);
+                        }
+                    }
+
                     if (read.Messages.Count == ReplayPage)
                     {
                         continue; // more history to read before the buffer
