@@ -91,12 +91,12 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
 
     /// <summary>
     /// Reads what <paramref name="topic"/> logged after <paramref name="afterOffset"/> (at most <paramref name="limit"/>)
-    /// for a reader whose offsets belong to <paramref name="epoch"/> (null: a reader that has seen nothing of this topic yet).
+    /// for a reader whose offsets belong to <paramref name="epoch"/> (null or empty: the topic had no epoch yet when the reader last looked).
     /// </summary>
     public async Task<TopicRead> ReadAfterAsync(string topic, string? epoch, long afterOffset, int limit = 1000)
     {
         var head = (await HeadsAsync([topic]))[0];
-        if (epoch is not null && epoch != head.Epoch)
+        if (!string.IsNullOrEmpty(epoch) && epoch != head.Epoch)
         {
             return new TopicRead(head, [], HistoryGone: true); // Redis lost the topic, or it was reset: offsets from before mean nothing now
         }

@@ -100,9 +100,9 @@ public sealed class PushClient : IAsyncDisposable
             {
                 messages.Add(await NextMessageAsync(quiet));
             }
-            catch (TimeoutException)
+            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
             {
-                return messages;
+                return messages; // quiet, or the connection ended with nothing more queued
             }
         }
     }

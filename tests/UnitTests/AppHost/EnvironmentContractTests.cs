@@ -42,6 +42,8 @@ public sealed class EnvironmentContractTests
         Assert.Equal("http://127.0.0.1:20001", gateway["services__push-gateway__http__1"]);
         Assert.Equal("http://127.0.0.1:21000", gateway["services__merge-api__http__0"]);
         Assert.False(gateway.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        Assert.Equal("a-signing-key-of-at-least-thirty-two-bytes", gateway["Auth__SigningKey"]);
+        Assert.Equal("a-signing-key-of-at-least-thirty-two-bytes", second["Auth__SigningKey"]);
     }
 
     [Fact]
@@ -71,6 +73,7 @@ public sealed class EnvironmentContractTests
             servers[name].Password.SetValue(password);
         }
 
+        resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "jwt-signing-key").SetValue("a-signing-key-of-at-least-thirty-two-bytes");
         var basePort = new Dictionary<string, int>
         {
             ["push-gateway"] = 20000,
