@@ -1,3 +1,4 @@
+using RealtimeSync.MergeApi.Collections;
 using RealtimeSync.MergeApi.Records;
 using RealtimeSync.MergeApi.Storage;
 
@@ -12,15 +13,23 @@ public static class MergeApiExtensions
         builder.AddDefaultAuthentication();
         builder.AddNpgsqlDataSource("mergedb");
         builder.AddRabbitMqBus("rabbitmq");
+
         // The schema first: hosted services start in registration order, and the outbox dispatcher needs its table.
         builder.Services.AddHostedService<MergeApiSchema>();
         builder.AddTransactionalOutbox(Schema);
+
+        builder.Services.Configure<MergeApiOptions>(builder.Configuration.GetSection("MergeApi"));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CollectionCatalog>();
+        builder.Services.AddSingleton<RecordHistory>();
         builder.Services.AddSingleton<RecordStore>();
+        builder.Services.AddSingleton<RecordWriter>();
         return builder;
     }
 
     public static WebApplication MapMergeApi(this WebApplication app)
     {
+        app.MapBatchEndpoint();
         app.MapRecordsEndpoints();
         return app;
     }

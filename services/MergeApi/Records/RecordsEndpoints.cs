@@ -1,27 +1,72 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using RealtimeSync.MergeApi.Collections;
+using RealtimeSync.MergeApi.Merging;
 using RealtimeSync.ServiceDefaults.Auth;
 using RealtimeSync.ServiceDefaults.Http;
 
 namespace RealtimeSync.MergeApi.Records;
 
+/// <summary>The records API: reads for any signed-in user, writes for editors and admins.</summary>
 public static partial class RecordsEndpoints
 {
     /// <summary>The push connection a write came from; its own change is not echoed back to it.</summary>
     public const string ConnectionIdHeader = "X-Connection-Id";
 
+    public const string MergePatchMediaType = "application/merge-patch+json";
+
     public static IEndpointRouteBuilder MapRecordsEndpoints(this IEndpointRouteBuilder app)
     {
-        var records = app.MapGroup("/api/records/{collection}/{id}");
-        records.MapGet("", GetAsync).RequireAuthorization(Policies.Reader);
-        records.MapPut("", PutAsync).RequireAuthorization(Policies.Writer);
+        var collection = app.MapGroup("/api/records/{collection}");
+        collection.MapGet("", ListAsync).RequireAuthorization(Policies.Reader);
+        collection.MapPost("", (string collection, HttpContext http, RecordWriter writer, CancellationToken ct) =>
+            WriteAsync(WriteVerb.Post, collection, null, http, writer, ct)).RequireAuthorization(Policies.Writer);
+
+        var record = collection.MapGroup("/{id}");
+        record.MapGet("", GetAsync).RequireAuthorization(Policies.Reader);
+        record.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Reader);
+        foreach (var (method, verb) in new[] { ("PUT", WriteVerb.Put), ("PATCH", WriteVerb.Patch), ("DELETE", WriteVerb.Delete) })
+        {
+            record.MapMethods("", [method], (string collection, string id, HttpContext http, RecordWriter writer, CancellationToken ct) =>
+                WriteAsync(verb, collection, id, http, writer, ct)).RequireAuthorization(Policies.Writer);
+        }
+
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string collection, string id, RecordStore store, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<IResult> WriteAsync(WriteVerb verb, string collection, string? id, HttpContext http, RecordWriter writer, CancellationToken cancellationToken)
     {
         if (InvalidKey(collection, id) is { } invalid)
         {
             return invalid;
+        }
+
+        JsonObject? body = null;
+        if (verb != WriteVerb.Delete)
+        {
+            var (read, problem) = await JsonRequestBody.ReadObjectAsync(
+                http.Request, http.RequestServices.GetRequiredService<IOptions<MergeApiOptions>>().Value.MaxBodyBytes,
+                verb == WriteVerb.Patch ? [MergePatchMediaType] : ["application/json"]);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            body = read;
+        }
+
+        var preserve = (http.Request.Query["preserveFields"].FirstOrDefault() ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var write = new RecordWrite(verb, collection, id, body, http.Request.Headers.IfMatch.FirstOrDefault(), preserve,
+            http.User.Identity?.Name, http.Request.Headers[ConnectionIdHeader].FirstOrDefault());
+        return WriteResults.ToResult(await writer.WriteAsync(write, cancellationToken), http);
+    }
+
+    private static async Task<IResult> GetAsync(string collection, string id, RecordStore store, CollectionCatalog catalog, HttpContext http, CancellationToken cancellationToken)
+    {
+        if ((InvalidKey(collection, id) ?? UnknownCollection(collection, catalog)) is { } problem)
+        {
+            return problem;
         }
 
         var record = await store.GetAsync(collection, id, cancellationToken);
@@ -30,52 +75,64 @@ public static partial class RecordsEndpoints
             return JsonRequestBody.Problem(StatusCodes.Status404NotFound, "Record not found", $"No record '{id}' in '{collection}'.");
         }
 
-        http.Response.Headers.ETag = ETag(record.Version);
+        http.Response.Headers.ETag = WriteResults.ETag(record.Version);
         return Results.Ok(new { record.Collection, record.Id, record.Version, record.Data });
     }
 
-    private static async Task<IResult> PutAsync(string collection, string id, RecordStore store, HttpContext http, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/records/{collection}?since=&lt;version&gt;&amp;limit=</c>: what changed after a version, in version order, paged.</summary>
+    private static async Task<IResult> ListAsync(string collection, long? since, int? limit, RecordStore store, CollectionCatalog catalog, CancellationToken cancellationToken)
     {
-        if (InvalidKey(collection, id) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var (body, problem) = await JsonRequestBody.ReadObjectAsync(http.Request);
-        if (problem is not null)
+        if ((InvalidKey(collection, null) ?? UnknownCollection(collection, catalog)) is { } problem)
         {
             return problem;
         }
 
-        var context = new WriteContext(http.User.Identity?.Name, http.Request.Headers[ConnectionIdHeader].FirstOrDefault());
-        var result = await store.PutAsync(collection, id, body!, context, cancellationToken);
-        http.Response.Headers.ETag = ETag(result.Record.Version);
-        var response = new
+        if (since < 0 || limit is < 1 or > 1000)
         {
-            result.Record.Collection,
-            result.Record.Id,
-            result.Record.Version,
-            Status = result.Status.ToString().ToLowerInvariant(),
-            result.ChangedFields,
-            result.Record.Data,
-        };
-        return result.Status == WriteStatus.Created
-            ? Results.Created($"/api/records/{collection}/{id}", response)
-            : Results.Ok(response);
+            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid paging", "'since' is a version (0 or more); 'limit' is 1 to 1000.");
+        }
+
+        var page = limit ?? 100;
+        var records = await store.ListSinceAsync(collection, since ?? 0, page + 1, cancellationToken);
+        var items = records.Take(page).ToList();
+        return Results.Ok(new
+        {
+            collection,
+            items = items.Select(item => new { item.Record.Id, item.Record.Version, item.Deleted, Data = item.Deleted ? null : item.Record.Data }),
+            nextSince = items.Count > 0 ? items[^1].Record.Version : since ?? 0,
+            hasMore = records.Count > page,
+        });
     }
 
-    private static IResult? InvalidKey(string collection, string id) =>
+    private static async Task<IResult> HistoryAsync(string collection, string id, RecordHistory history, CollectionCatalog catalog, CancellationToken cancellationToken)
+    {
+        if ((InvalidKey(collection, id) ?? UnknownCollection(collection, catalog)) is { } problem)
+        {
+            return problem;
+        }
+
+        var entries = await history.ListAsync(collection, id, cancellationToken);
+        return entries.Count == 0
+            ? JsonRequestBody.Problem(StatusCodes.Status404NotFound, "No history", $"'{id}' in '{collection}' was never written.")
+            : Results.Ok(new { collection, id, entries });
+    }
+
+    internal static IResult? UnknownCollection(string collection, CollectionCatalog catalog) =>
+        catalog.Find(collection) is null
+            ? JsonRequestBody.Problem(StatusCodes.Status404NotFound, "Unknown collection",
+                $"'{collection}' is not declared; known collections: {string.Join(", ", catalog.Names)}. Declare it under MergeApi:Collections.")
+            : null;
+
+    internal static IResult? InvalidKey(string collection, string? id) =>
         !CollectionName().IsMatch(collection)
-            ? JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid collection name", "Use 1-64 lower-case letters, digits, '_' or '-'.")
-            : !RecordId().IsMatch(id)
-                ? JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid record id", "Use 1-128 letters, digits, '.', '_' or '-'.")
+            ? JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid collection name", "Use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.")
+            : id is not null && !RecordId().IsMatch(id)
+                ? JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid record id", "Use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit.")
                 : null;
 
-    private static string ETag(long version) => $"\"{version}\"";
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    internal static partial Regex CollectionName();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
-    private static partial Regex CollectionName();
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,128}$")]
-    private static partial Regex RecordId();
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    internal static partial Regex RecordId();
 }

@@ -29,6 +29,8 @@ public sealed class RealtimeSystem : IAsyncLifetime
             $"--AppHost:StateDirectory={StateFolder}",
             "--AppHost:Durable=false",
             "--AppHost:EchoToConsole=false",
+            "--AppHost:Environment=Testing", // services load appsettings.Testing.json: merge-api declares the t* collections tests use
+
             "--Gateway:Port=0");
         _app = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));

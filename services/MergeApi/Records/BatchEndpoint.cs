@@ -1,0 +1,87 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using RealtimeSync.MergeApi.Collections;
+using RealtimeSync.MergeApi.Merging;
+using RealtimeSync.ServiceDefaults.Auth;
+using RealtimeSync.ServiceDefaults.Http;
+
+namespace RealtimeSync.MergeApi.Records;
+
+/// <summary>
+/// <c>POST /api/records/_batch</c>, seed 003's <c>queueSync</c> done server-side: many writes in one request,
+/// applied in the order given (so rapid successive writes to one record land in order), each in its own
+/// transaction with its own result; one failing never stops or undoes another.
+/// Body: <c>{"operations":[{"method":"PUT","collection":"settings","id":"main","body":{...},"ifMatch":"\"3\"","preserveFields":[...]}]}</c>.
+/// </summary>
+public static class BatchEndpoint
+{
+    private static readonly Dictionary<string, WriteVerb> Methods = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["POST"] = WriteVerb.Post,
+        ["PUT"] = WriteVerb.Put,
+        ["PATCH"] = WriteVerb.Patch,
+        ["DELETE"] = WriteVerb.Delete,
+    };
+
+    public static IEndpointRouteBuilder MapBatchEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/records/_batch", BatchAsync).RequireAuthorization(Policies.Writer);
+        return app;
+    }
+
+    private static async Task<IResult> BatchAsync(HttpContext http, RecordWriter writer, IOptions<MergeApiOptions> options, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonRequestBody.ReadObjectAsync(http.Request, options.Value.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!["operations"] is not JsonArray operations || operations.Count == 0 || operations.Count > options.Value.MaxBatchOperations)
+        {
+            return Results.ValidationProblem(
+                new Dictionary<string, string[]> { ["operations"] = [$"an array of 1 to {options.Value.MaxBatchOperations} operations"] },
+                statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid batch");
+        }
+
+        var results = new JsonArray();
+        var origin = http.Request.Headers[RecordsEndpoints.ConnectionIdHeader].FirstOrDefault();
+        for (var index = 0; index < operations.Count; index++)
+        {
+            var (status, result) = operations[index] is JsonObject operation && Parse(operation, http.User.Identity?.Name, origin) is var (write, refusal)
+                ? write is not null ? WriteResults.Describe(await writer.WriteAsync(write, cancellationToken)) : refusal!.Value
+                : Refused("each operation must be an object");
+            results.Add(new JsonObject { ["index"] = index, ["status"] = status, ["result"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(result, result.GetType())) });
+        }
+
+        return Results.Ok(new JsonObject { ["results"] = results });
+    }
+
+    private static (RecordWrite? Write, (int, object)? Refusal) Parse(JsonObject operation, string? actor, string? origin)
+    {
+        var method = (operation["method"] as JsonValue)?.ToString() ?? string.Empty;
+        var collection = (operation["collection"] as JsonValue)?.ToString() ?? string.Empty;
+        var id = (operation["id"] as JsonValue)?.ToString();
+        if (!Methods.TryGetValue(method, out var verb))
+        {
+            return (null, Refused("'method' must be POST, PUT, PATCH or DELETE"));
+        }
+
+        if (RecordsEndpoints.InvalidKey(collection, id) is not null || (verb != WriteVerb.Post && id is null))
+        {
+            return (null, Refused("'collection' and (except for POST) 'id' must be valid names"));
+        }
+
+        if (verb != WriteVerb.Delete && operation["body"] is not JsonObject)
+        {
+            return (null, Refused("'body' must be a JSON object"));
+        }
+
+        var preserve = operation["preserveFields"] is JsonArray fields ? fields.Select(field => field?.ToString() ?? string.Empty).Where(field => field.Length > 0).ToList() : [];
+        return (new RecordWrite(verb, collection, id, operation["body"]?.AsObject(), (operation["ifMatch"] as JsonValue)?.ToString(), preserve, actor, origin), null);
+    }
+
+    private static (int, object) Refused(string detail) =>
+        (StatusCodes.Status400BadRequest, new ProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Invalid operation", Detail = detail });
+}
