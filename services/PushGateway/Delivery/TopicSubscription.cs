@@ -94,11 +94,14 @@ public sealed partial class TopicSubscription
         {
             if (!replay)
             {
+                // "From now" means from registration. The head is read after registering, so messages already
+                // buffered (published after registration) may be at or below it: they are delivered, not skipped.
                 var head = (await _log.HeadsAsync([Topic]))[0];
                 lock (_gate)
                 {
+                    var firstLive = _buffer.Where(message => message.Epoch == head.Epoch).Select(message => message.Offset).DefaultIfEmpty(long.MaxValue).Min();
                     _epoch = head.Epoch;
-                    _last = head.Offset;
+                    _last = Math.Min(head.Offset, firstLive - 1);
                 }
             }
 
