@@ -10,7 +10,8 @@ namespace RealtimeSync.PushLog;
 /// hash holds the epoch, the last offset and the last change time; a stream holds the messages, with
 /// entry ids <c>{offset}-0</c> so replay after an offset is one XRANGE. Appends are one Lua script:
 /// drop a redelivered event, take each topic's next offset, append (bounded by count, expiring when
-/// idle), publish for fan-out; Redis runs it atomically, so a crash leaves all of it or none.
+/// idle), publish for fan-out; Redis runs it atomically, so a crash leaves all of it or none. Times in the log
+/// (<c>t</c>, <c>changedAt</c>) are Redis's own clock when the message was logged, never a writer's clock.
 /// </summary>
 public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOptions> options)
 {
@@ -19,6 +20,8 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
           local done = redis.call('GET', KEYS[1])
           if done then return done end
         end
+        local clock = redis.call('TIME')
+        local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
         local offsets = {}
         for i = 1, (#KEYS - 1) / 2 do
           local headKey, logKey = KEYS[2 * i], KEYS[2 * i + 1]
@@ -29,9 +32,9 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
             redis.call('HSET', headKey, 'epoch', epoch)
           end
           local offset = redis.call('HINCRBY', headKey, 'offset', 1)
-          redis.call('HSET', headKey, 'changedAt', ARGV[7])
+          redis.call('HSET', headKey, 'changedAt', now)
           local message = '{"topic":' .. ARGV[7 + i] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '",' .. ARGV[5]
-          redis.call('XADD', logKey, 'MAXLEN', ARGV[2], offset .. '-0', 'm', message, 't', ARGV[7])
+          redis.call('XADD', logKey, 'MAXLEN', ARGV[2], offset .. '-0', 'm', message, 't', now)
           redis.call('PEXPIRE', logKey, ARGV[3])
           redis.call('PUBLISH', ARGV[4], message)
           offsets[i] = offset
@@ -101,24 +104,39 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
             return new TopicRead(head, [], HistoryGone: true); // Redis lost the topic, or it was reset: offsets from before mean nothing now
         }
 
+        if (afterOffset > head.Offset && !string.IsNullOrEmpty(epoch))
+        {
+            return new TopicRead(head, [], HistoryGone: true); // the reader saw offsets this topic no longer has: Redis lost recent writes
+        }
+
         if (afterOffset >= head.Offset)
         {
             return new TopicRead(head, [], HistoryGone: false);
         }
 
-        var oldest = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)options.Value.MaxAge.TotalMilliseconds;
-        var messages = (await RangeAsync(topic, $"{afterOffset + 1}-0", limit)).Where(entry => entry.Time >= oldest).Select(entry => entry.Message).ToList();
-        var gone = messages.Count == 0 || messages[0].Offset != afterOffset + 1;
+        var oldest = await NowAsync() - (long)options.Value.MaxAge.TotalMilliseconds;
+        var messages = (await RangeAsync(topic, $"{afterOffset + 1}-0", limit)).SkipWhile(entry => entry.Time < oldest).Select(entry => entry.Message).ToList();
+        var gone = messages.Count == 0 || messages.Where((message, index) => message.Offset != afterOffset + 1 + index).Any();
         return new TopicRead(head, gone ? [] : messages, gone);
     }
 
-    /// <summary>What <paramref name="topic"/> logged after <paramref name="sinceMs"/> (seed 004's timestamp polling; not gapless across equal timestamps).</summary>
+    /// <summary>
+    /// What <paramref name="topic"/> logged after <paramref name="sinceMs"/>, a time from <see cref="NowAsync"/> (seed 004's
+    /// timestamp polling; messages logged in the same millisecond as a poll may repeat; the cursor form is gapless).
+    /// </summary>
     public async Task<TopicRead> ReadSinceAsync(string topic, long sinceMs, int limit = 1000)
     {
         var head = (await HeadsAsync([topic]))[0];
-        var oldest = Math.Max(sinceMs + 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)options.Value.MaxAge.TotalMilliseconds);
+        var oldest = Math.Max(sinceMs + 1, await NowAsync() - (long)options.Value.MaxAge.TotalMilliseconds);
         var messages = (await RangeAsync(topic, "-", count: null)).Where(entry => entry.Time >= oldest).Take(limit).Select(entry => entry.Message).ToList();
         return new TopicRead(head, messages, HistoryGone: false);
+    }
+
+    /// <summary>Redis's clock, in Unix milliseconds: the one clock every log time is written with.</summary>
+    public async Task<long> NowAsync()
+    {
+        var time = (RedisResult[])(await redis.GetDatabase().ExecuteAsync("TIME"))!;
+        return (long)time[0] * 1000 + (long)time[1] / 1000;
     }
 
     /// <summary>XRANGE through ExecuteAsync: StackExchange.Redis 1.2.6 predates streams. Entries are [id, [m, json, t, ms]].</summary>
@@ -146,7 +164,7 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
                 }
             }
 
-            if (json is not null)
+            if (json is not null) // entries come back in offset order
             {
                 entries.Add((new LoggedMessage(long.Parse(((string)parts[0]!).Split('-')[0], System.Globalization.CultureInfo.InvariantCulture), json), time));
             }

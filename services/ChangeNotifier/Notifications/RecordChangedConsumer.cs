@@ -74,7 +74,15 @@ public sealed class RecordChangedConsumerDefinition : ConsumerDefinition<RecordC
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RecordChangedConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.UseMessageRetry(retry => retry.Exponential(20, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
+        // Redis being away is waited out, however long, holding the queue: dropping the event would leave a gap no client could see.
+        // Only a message that can never succeed (malformed) goes to the error queue.
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+            retry.Ignore<ArgumentException>();
+            retry.Ignore<System.Text.Json.JsonException>();
+            retry.Ignore<FormatException>();
+        });
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.SingleActiveConsumer = true;

@@ -79,7 +79,7 @@ public static class BatchEndpoint
         }
 
         var preserve = operation["preserveFields"] is JsonArray fields ? fields.Select(field => field?.ToString() ?? string.Empty).Where(field => field.Length > 0).ToList() : [];
-        return (new RecordWrite(verb, collection, id, operation["body"]?.AsObject(), (operation["ifMatch"] as JsonValue)?.ToString(), preserve, actor, origin), null);
+        return (new RecordWrite(verb, collection, id, operation["body"] as JsonObject, (operation["ifMatch"] as JsonValue)?.ToString(), preserve, actor, origin), null);
     }
 
     private static (int, object) Refused(string detail) =>

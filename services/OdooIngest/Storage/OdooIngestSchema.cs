@@ -4,19 +4,64 @@ using RealtimeSync.ServiceDefaults.Clients;
 
 namespace RealtimeSync.OdooIngest.Storage;
 
-/// <summary>Creates odoo-ingest's schema at start (idempotent): seed 001's SyncState, and the outbox.</summary>
+/// <summary>Creates odoo-ingest's schema at start (idempotent): synced records, seed 001's SyncState and SyncLog, failures, the outbox.</summary>
 internal sealed class OdooIngestSchema(NpgsqlDataSource dataSource, OutboxTable outbox, ILogger<OdooIngestSchema> logger) : IHostedService
 {
+    private const string Schema = OdooIngestExtensions.Schema;
+
     public Task StartAsync(CancellationToken cancellationToken) =>
-        SchemaMigration.ApplyAsync(dataSource, OdooIngestExtensions.Schema, $"""
-            CREATE SCHEMA IF NOT EXISTS {OdooIngestExtensions.Schema};
-            CREATE TABLE IF NOT EXISTS {OdooIngestExtensions.Schema}.sync_state (
+        SchemaMigration.ApplyAsync(dataSource, Schema, $"""
+            CREATE SCHEMA IF NOT EXISTS {Schema};
+            -- One row per Odoo record, whatever the model; never hard-deleted (archived_at is the tombstone).
+            CREATE TABLE IF NOT EXISTS {Schema}.records (
+                odoo_database   text NOT NULL,
+                model           text NOT NULL,
+                odoo_id         integer NOT NULL,
+                parent_id       integer,
+                data            jsonb NOT NULL,
+                odoo_write_date text,
+                version         bigint NOT NULL,
+                archived_at     timestamptz,
+                archived_reason text,
+                synced_at       timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (odoo_database, model, odoo_id)
+            );
+            CREATE INDEX IF NOT EXISTS records_children ON {Schema}.records (odoo_database, model, parent_id) WHERE parent_id IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS {Schema}.sync_state (
                 stream        text NOT NULL,
                 odoo_database text NOT NULL,
                 watermark     timestamptz,
                 is_syncing    boolean NOT NULL DEFAULT false,
                 updated_at    timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (stream, odoo_database)
+            );
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS odoo_uuid text;
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS status text NOT NULL DEFAULT 'idle';
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS last_error text;
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS last_reconciled_at timestamptz;
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS protocol text;
+            CREATE TABLE IF NOT EXISTS {Schema}.sync_runs (
+                id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                stream        text NOT NULL,
+                odoo_database text NOT NULL,
+                protocol      text,
+                started_at    timestamptz NOT NULL DEFAULT now(),
+                finished_at   timestamptz,
+                status        text NOT NULL DEFAULT 'running',
+                counts        jsonb NOT NULL DEFAULT jsonb_build_object(),
+                errors        jsonb NOT NULL DEFAULT jsonb_build_array()
+            );
+            CREATE INDEX IF NOT EXISTS sync_runs_recent ON {Schema}.sync_runs (stream, id DESC);
+            CREATE TABLE IF NOT EXISTS {Schema}.sync_failures (
+                stream          text NOT NULL,
+                odoo_database   text NOT NULL,
+                model           text NOT NULL,
+                odoo_id         integer NOT NULL,
+                odoo_write_date text,
+                error           text NOT NULL,
+                attempts        integer NOT NULL DEFAULT 1,
+                last_failed_at  timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (stream, odoo_database, model, odoo_id)
             );
             {outbox.CreateSql}
             """, logger, cancellationToken);

@@ -1,7 +1,20 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using RealtimeSync.PushGateway.Access;
 
 namespace RealtimeSync.PushGateway.Delivery;
+
+/// <summary>Why the server ends a connection on its own.</summary>
+public enum EndReason
+{
+    None,
+
+    /// <summary>The client fell a whole send queue behind: it reconnects and resumes from its offsets.</summary>
+    Overflow,
+
+    /// <summary>A replay from the topic log kept failing: the client reconnects and resumes.</summary>
+    ReplayFailed,
+}
 
 /// <summary>
 /// One client connection, whatever its transport (WebSocket or Server-Sent Events): its subscriptions and a
@@ -11,11 +24,13 @@ namespace RealtimeSync.PushGateway.Delivery;
 /// </summary>
 public sealed class ClientConnection(string id, Subscriber subscriber, int sendQueueLimit, ITransportFormat format)
 {
+    private static readonly TimeSpan RoomTimeout = TimeSpan.FromSeconds(30);
     private readonly Channel<string> _queue = Channel.CreateBounded<string>(
         new BoundedChannelOptions(sendQueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Dictionary<string, TopicSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TopicPosition> _positions = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _overflow = new();
+    private readonly CancellationTokenSource _ending = new();
+    private int _endReason;
 
     public string Id { get; } = id;
 
@@ -24,10 +39,12 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     /// <summary>"websocket" or "sse", for status.</summary>
     public string Transport => format.Name;
 
-    public bool Overflowed => _overflow.IsCancellationRequested;
+    public int SendQueueLimit => sendQueueLimit;
 
-    /// <summary>Cancelled when the queue overflowed: the transport stops sending and closes.</summary>
-    public CancellationToken OverflowToken => _overflow.Token;
+    public EndReason Ended => (EndReason)Volatile.Read(ref _endReason);
+
+    /// <summary>Cancelled when the server ends the connection (<see cref="Ended"/> says why): the transport stops and closes.</summary>
+    public CancellationToken EndToken => _ending.Token;
 
     public ChannelReader<string> Frames => _queue.Reader;
 
@@ -41,14 +58,6 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
             {
                 return _subscriptions.Values.ToArray();
             }
-        }
-    }
-
-    public TopicSubscription? Subscription(string topic)
-    {
-        lock (_subscriptions)
-        {
-            return _subscriptions.GetValueOrDefault(topic);
         }
     }
 
@@ -69,18 +78,12 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     }
 
     /// <summary>Queues a control frame (welcome, error, heartbeat...).</summary>
-    public bool Enqueue(string frame) => EnqueueFormatted(format.Control(frame));
-
-    private bool EnqueueFormatted(string frame)
+    public bool Enqueue(string frame)
     {
-        if (_queue.Writer.TryWrite(frame))
+        lock (_positions)
         {
-            return true;
+            return EnqueueFormatted(format.Control(frame, _positions));
         }
-
-        _queue.Writer.TryComplete();
-        _overflow.Cancel();
-        return false;
     }
 
     /// <summary>Queues a change message and records the connection's position on its topic, in one step so a cursor never runs ahead of the queue.</summary>
@@ -93,7 +96,7 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
         }
     }
 
-    /// <summary>Moves the connection's position without a message (after a resync, to where the topic stands).</summary>
+    /// <summary>Moves the connection's position without a message (after a resync, or where a subscription starts).</summary>
     public void Reposition(string topic, TopicPosition position)
     {
         lock (_positions)
@@ -102,7 +105,43 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
         }
     }
 
+    /// <summary>Waits until the queue has room for <paramref name="frames"/> more (a replay must not overflow its own client).</summary>
+    public async Task WaitForRoomAsync(int frames, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (_queue.Reader.Count > sendQueueLimit - frames)
+        {
+            if (clock.Elapsed > RoomTimeout)
+            {
+                End(EndReason.Overflow);
+            }
+
+            EndToken.ThrowIfCancellationRequested();
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    public void End(EndReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _endReason, (int)reason, (int)EndReason.None) == (int)EndReason.None)
+        {
+            _queue.Writer.TryComplete();
+            _ending.Cancel();
+        }
+    }
+
     public void Complete() => _queue.Writer.TryComplete();
+
+    private bool EnqueueFormatted(string frame)
+    {
+        if (_queue.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        End(EndReason.Overflow);
+        return false;
+    }
 }
 
 /// <summary>How a transport frames what it sends: WebSocket sends JSON as is; SSE adds event names and a resume cursor.</summary>
@@ -112,7 +151,7 @@ public interface ITransportFormat
 
     string Message(string json, IReadOnlyDictionary<string, TopicPosition> positions);
 
-    string Control(string json);
+    string Control(string json, IReadOnlyDictionary<string, TopicPosition> positions);
 }
 
 /// <summary>Where a reader stands on one topic.</summary>

@@ -47,7 +47,7 @@ public sealed class SubscriptionRegistry
 
     public void Unsubscribe(ClientConnection connection, string topic)
     {
-        connection.Remove(topic);
+        connection.Remove(topic)?.Close();
         if (_byTopic.TryGetValue(topic, out var subscribers))
         {
             subscribers.TryRemove(connection.Id, out _);

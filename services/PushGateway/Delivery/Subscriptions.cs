@@ -30,7 +30,12 @@ public sealed class Subscriptions(SubscriptionRegistry registry, TopicAccess acc
             }
 
             TopicPosition? position = from is not null && from.TryGetValue(topic, out var found) ? found : null;
-            var subscription = TopicSubscription.Create(topic, position, connection, log, logger);
+            if (position is not null)
+            {
+                registry.Unsubscribe(connection, topic); // resuming replaces a "from now" subscription (users/<me>, broadcast)
+            }
+
+            var subscription = TopicSubscription.Create(topic, position, connection, log, logger, connection.SendQueueLimit);
             if (registry.Subscribe(connection, subscription))
             {
                 starting.Add((subscription, position is not null));

@@ -1,4 +1,5 @@
 using RealtimeSync.PushLog;
+using RealtimeSync.ServiceDefaults;
 
 namespace RealtimeSync.PushGateway.Delivery;
 
@@ -7,41 +8,47 @@ namespace RealtimeSync.PushGateway.Delivery;
 /// the topic log) meet here and leave in offset order with no gap and no duplicate: while a catch-up reads
 /// the log, live messages wait in a buffer; a live message that skips an offset triggers a catch-up; one
 /// at or below the last delivered offset is dropped. A changed epoch, or history already trimmed, is told
-/// to the client as <c>resync</c> rather than papered over.
+/// to the client as <c>resync</c> rather than papered over. A catch-up that keeps failing, or a buffer that
+/// outgrows the send queue, ends the connection so the client reconnects and resumes from its offsets.
 /// </summary>
 public sealed partial class TopicSubscription
 {
-    private const int ReplayPage = 500;
-    private const int MaxCatchUpRounds = 20;
+    private const int ReplayPage = 200;
+    private const int MaxCatchUpRounds = 50;
+    private const int MaxCatchUpAttempts = 6;
     private readonly object _gate = new();
     private readonly List<RoutedMessage> _buffer = [];
     private readonly ClientConnection _connection;
     private readonly TopicLog _log;
     private readonly ILogger _logger;
+    private readonly int _bufferLimit;
     private string? _epoch;
     private long _last;
     private bool _catchingUp;
+    private bool _closed;
 
-    private TopicSubscription(string topic, ClientConnection connection, TopicLog log, ILogger logger)
+    private TopicSubscription(string topic, ClientConnection connection, TopicLog log, ILogger logger, int bufferLimit)
     {
         Topic = topic;
         _connection = connection;
         _log = log;
         _logger = logger;
+        _bufferLimit = bufferLimit;
     }
 
     public string Topic { get; }
 
     /// <summary>
-    /// Subscribes from <paramref name="from"/> (replaying what came after it), or from the topic's current
-    /// position when null. Register the result for live messages before awaiting <see cref="StartAsync"/>.
+    /// Subscribes from <paramref name="from"/> (replaying what came after it; an empty epoch means "from the
+    /// topic's first message"), or from the topic's current position when null. Register the result for live
+    /// messages before awaiting <see cref="StartAsync"/>.
     /// </summary>
-    public static TopicSubscription Create(string topic, TopicPosition? from, ClientConnection connection, TopicLog log, ILogger logger)
+    public static TopicSubscription Create(string topic, TopicPosition? from, ClientConnection connection, TopicLog log, ILogger logger, int bufferLimit)
     {
-        var subscription = new TopicSubscription(topic, connection, log, logger) { _catchingUp = true };
+        var subscription = new TopicSubscription(topic, connection, log, logger, bufferLimit) { _catchingUp = true };
         if (from is { } position)
         {
-            subscription._epoch = position.Epoch;
+            subscription._epoch = string.IsNullOrEmpty(position.Epoch) ? null : position.Epoch;
             subscription._last = position.Offset;
         }
 
@@ -50,21 +57,36 @@ public sealed partial class TopicSubscription
 
     public Task StartAsync(bool replay, CancellationToken cancellationToken) => CatchUpAsync(replay, cancellationToken);
 
+    /// <summary>Stops delivery (unsubscribe, or replaced by a resuming subscription); a running catch-up ends at its next step.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            _buffer.Clear();
+        }
+    }
+
     /// <summary>A live message for this topic (called in publish order by the fan-out).</summary>
     public void Offer(RoutedMessage message)
     {
         var needsCatchUp = false;
         lock (_gate)
         {
+            if (_closed)
+            {
+                return;
+            }
+
             if (_catchingUp)
             {
-                _buffer.Add(message);
+                Buffer(message);
                 return;
             }
 
             if (_epoch is null)
             {
-                _epoch = message.Epoch; // the topic's first message ever, as far as this subscription knows
+                _epoch = message.Epoch; // the topic's first message, as far as this subscription knows
             }
             else if (message.Epoch != _epoch)
             {
@@ -77,7 +99,7 @@ public sealed partial class TopicSubscription
             }
             else if (message.Offset > _last + 1)
             {
-                _buffer.Add(message); // a gap: some message did not arrive live; fetch it from the log
+                Buffer(message); // a gap: some message did not arrive live; fetch it from the log
                 _catchingUp = needsCatchUp = true;
             }
         }
@@ -90,74 +112,121 @@ public sealed partial class TopicSubscription
 
     private async Task CatchUpAsync(bool replay, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            if (!replay)
+            try
             {
-                // "From now" means from registration. The head is read after registering, so messages already
-                // buffered (published after registration) may be at or below it: they are delivered, not skipped.
-                var head = (await _log.HeadsAsync([Topic]))[0];
-                lock (_gate)
+                await CatchUpOnceAsync(replay, cancellationToken);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the connection is ending
+            }
+            catch (Exception ex)
+            {
+                LogCatchUpFailed(ex, Topic, _connection.Id, attempt);
+                if (attempt == MaxCatchUpAttempts)
                 {
-                    var firstLive = _buffer.Where(message => message.Epoch == head.Epoch).Select(message => message.Offset).DefaultIfEmpty(long.MaxValue).Min();
-                    _epoch = head.Epoch;
-                    _last = Math.Min(head.Offset, firstLive - 1);
+                    Close();
+                    _connection.End(EndReason.ReplayFailed);
+                    return;
                 }
+
+                await Task.Delay(Backoff.Exponential(attempt, TimeSpan.FromSeconds(5)), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                replay = replay || _epoch is not null;
+            }
+        }
+    }
+
+    private async Task CatchUpOnceAsync(bool replay, CancellationToken cancellationToken)
+    {
+        if (!replay)
+        {
+            // "From now" means from registration. The head is read after registering, so messages already
+            // buffered (published after registration) may be at or below it: they are delivered, not skipped.
+            var head = (await _log.HeadsAsync([Topic]))[0];
+            lock (_gate)
+            {
+                var firstLive = _buffer.Where(message => message.Epoch == head.Epoch).Select(message => message.Offset).DefaultIfEmpty(long.MaxValue).Min();
+                _epoch = head.Epoch;
+                _last = Math.Min(head.Offset, firstLive - 1);
+            }
+        }
+
+        for (var round = 1; ; round++)
+        {
+            await _connection.WaitForRoomAsync(ReplayPage, cancellationToken);
+            string? epoch;
+            long last;
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                (epoch, last) = (_epoch, _last);
             }
 
-            for (var round = 1; ; round++)
+            var read = await _log.ReadAfterAsync(Topic, epoch, last, ReplayPage);
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (_gate)
             {
-                string? epoch;
-                long last;
-                lock (_gate)
+                if (_closed)
                 {
-                    (epoch, last) = (_epoch, _last);
+                    return;
                 }
 
-                var read = await _log.ReadAfterAsync(Topic, epoch, last, ReplayPage);
-                cancellationToken.ThrowIfCancellationRequested();
-                lock (_gate)
+                if (read.HistoryGone)
                 {
-                    if (read.HistoryGone)
-                    {
-                        Resync(epoch != read.Head.Epoch ? "epoch changed: the topic's history was lost" : "history gone: offsets older than the retention",
-                            new TopicPosition(read.Head.Epoch ?? string.Empty, read.Head.Offset));
-                    }
+                    Resync(epoch is not null && epoch != read.Head.Epoch ? "epoch changed: the topic's history was lost" : "history gone: offsets older than the retention",
+                        new TopicPosition(read.Head.Epoch ?? string.Empty, read.Head.Offset));
+                }
 
-                    foreach (var message in read.Messages.Select(logged => RoutedMessage.TryParse(logged.Json)).OfType<RoutedMessage>())
+                _epoch ??= read.Head.Epoch;
+                foreach (var message in read.Messages.Select(logged => RoutedMessage.TryParse(logged.Json)).OfType<RoutedMessage>())
+                {
+                    if (message.Offset == _last + 1)
                     {
-                        if (message.Offset == _last + 1)
-                        {
-                            DeliverLocked(message);
-                        }
+                        DeliverLocked(message);
                     }
+                }
 
-                    if (read.Messages.Count == ReplayPage)
-                    {
-                        continue; // more history to read before the buffer
-                    }
+                var progressed = _last != last;
+                if (read.Messages.Count == ReplayPage && progressed && round < MaxCatchUpRounds)
+                {
+                    continue; // more history to read before the buffer
+                }
 
-                    if (DrainBufferLocked())
-                    {
-                        _catchingUp = false;
-                        return;
-                    }
+                if (DrainBufferLocked())
+                {
+                    _catchingUp = false;
+                    _connection.Reposition(Topic, new TopicPosition(_epoch ?? string.Empty, _last)); // a resume point even before any message
+                    return;
+                }
 
-                    if (round == MaxCatchUpRounds)
-                    {
-                        // The log and the live stream keep disagreeing: say so and start over from where the topic stands.
-                        Resync("could not close a gap in the topic", new TopicPosition(read.Head.Epoch ?? string.Empty, read.Head.Offset));
-                        DrainBufferLocked();
-                        _catchingUp = false;
-                        return;
-                    }
+                if (round >= MaxCatchUpRounds)
+                {
+                    // The log and the live stream keep disagreeing: say so and start over from where the topic stands.
+                    Resync("could not close a gap in the topic", new TopicPosition(read.Head.Epoch ?? string.Empty, read.Head.Offset));
+                    DrainBufferLocked();
+                    _catchingUp = false;
+                    return;
                 }
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+    }
+
+    private void Buffer(RoutedMessage message)
+    {
+        _buffer.Add(message);
+        if (_buffer.Count > _bufferLimit)
         {
-            LogCatchUpFailed(ex, Topic, _connection.Id);
-            _connection.Enqueue(Frames.Error("replay_failed", $"could not replay '{Topic}'; reconnect with your offsets", Topic));
+            // Live messages pile up faster than the replay can catch up: the client resumes more cheaply than we buffer.
+            _closed = true;
+            _buffer.Clear();
+            _connection.End(EndReason.Overflow);
         }
     }
 
@@ -190,6 +259,12 @@ public sealed partial class TopicSubscription
 
     private void DeliverLocked(RoutedMessage message)
     {
+        if (_closed)
+        {
+            return;
+        }
+
+        _epoch ??= message.Epoch;
         _last = message.Offset;
         if (message.Origin is not null && message.Origin == _connection.Id)
         {
@@ -202,13 +277,13 @@ public sealed partial class TopicSubscription
 
     private void Resync(string reason, TopicPosition current)
     {
-        _epoch = current.Epoch;
+        _epoch = string.IsNullOrEmpty(current.Epoch) ? null : current.Epoch;
         _last = current.Offset;
         _buffer.RemoveAll(message => message.Epoch != current.Epoch || message.Offset <= current.Offset);
         _connection.Reposition(Topic, current);
         _connection.Enqueue(Frames.Resync(Topic, reason, current));
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Catch-up of {Topic} for connection {ConnectionId} failed")]
-    private partial void LogCatchUpFailed(Exception exception, string topic, string connectionId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Catch-up of {Topic} for connection {ConnectionId} failed (attempt {Attempt})")]
+    private partial void LogCatchUpFailed(Exception exception, string topic, string connectionId, int attempt);
 }

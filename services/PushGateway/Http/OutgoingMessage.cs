@@ -37,7 +37,7 @@ public sealed partial record OutgoingMessage(string Type, JsonObject Payload, st
             }
             else
             {
-                topics.AddRange(array.Select(topic => (string)topic!));
+                topics.AddRange(array.Select(topic => (string)topic!).Distinct(StringComparer.Ordinal));
             }
         }
 

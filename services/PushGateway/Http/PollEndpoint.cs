@@ -43,6 +43,7 @@ public static class PollEndpoint
         }
 
         var gapless = cursor is not null;
+        var now = await log.NowAsync(); // read before the topics: anything logged later is newer than this answer's timestamp
         var messages = new List<RoutedMessage>();
         var resync = new JsonArray();
         var next = new Dictionary<string, TopicPosition>(StringComparer.Ordinal);
@@ -66,16 +67,17 @@ public static class PollEndpoint
                 : new TopicPosition(read.Head.Epoch ?? string.Empty, read.HistoryGone || !gapless || !positions.ContainsKey(topic) ? read.Head.Offset : positions[topic].Offset);
         }
 
+        // Per topic in offset order; writers' clocks may disagree, so their timestamps never reorder a topic.
         var visible = messages
             .Where(message => message.Origin is null || message.Origin != connectionId)
-            .OrderBy(message => message.Timestamp).ThenBy(message => message.Topic, StringComparer.Ordinal).ThenBy(message => message.Offset)
+            .OrderBy(message => message.Topic, StringComparer.Ordinal).ThenBy(message => message.Offset)
             .Select(message => JsonNode.Parse(TopicAccess.ForSubscriber(message, subscriber)))
             .ToArray();
         return Results.Ok(new JsonObject
         {
             ["success"] = true,
             ["messages"] = new JsonArray(visible),
-            ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ["timestamp"] = now,
             ["count"] = visible.Length,
             ["cursor"] = Cursor.Encode(next),
             ["resync"] = resync,

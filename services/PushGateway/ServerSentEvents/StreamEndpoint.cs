@@ -49,7 +49,7 @@ public static class StreamEndpoint
         http.Response.Headers["X-Accel-Buffering"] = "no"; // tell buffering proxies to pass events through at once
         var connection = new ClientConnection(Guid.NewGuid().ToString("N"), subscriber, settings.SendQueueLimit, SseFormat.Instance);
         registry.Add(connection);
-        using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.OverflowToken);
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.EndToken);
         try
         {
             await http.Response.WriteAsync($"retry: 2000\n\n", ending.Token);
@@ -97,11 +97,18 @@ public static class StreamEndpoint
         public string Message(string json, IReadOnlyDictionary<string, TopicPosition> positions) =>
             $"id: {Cursor.Encode(positions)}\nevent: message\ndata: {json}\n\n";
 
-        public string Control(string json)
+        /// <summary>Control frames carry the cursor too, so a heartbeat keeps Last-Event-ID current even on quiet topics.</summary>
+        public string Control(string json, IReadOnlyDictionary<string, TopicPosition> positions)
         {
             using var document = JsonDocument.Parse(json);
             var type = document.RootElement.GetProperty("type").GetString();
-            return new StringBuilder().Append("event: ").Append(type).Append("\ndata: ").Append(json).Append("\n\n").ToString();
+            var frame = new StringBuilder();
+            if (positions.Count > 0)
+            {
+                frame.Append("id: ").Append(Cursor.Encode(positions)).Append('\n');
+            }
+
+            return frame.Append("event: ").Append(type).Append("\ndata: ").Append(json).Append("\n\n").ToString();
         }
     }
 }

@@ -33,7 +33,7 @@ public static class WebSocketEndpoint
 
         // Receiving ends when the client goes; sending also ends on overflow or shutdown, and then it is the
         // sender that closes (a cancelled receive would abort the socket and lose the close code).
-        using var sendingEnds = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.OverflowToken);
+        using var sendingEnds = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.EndToken);
         try
         {
             connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout));
@@ -136,9 +136,13 @@ public static class WebSocketEndpoint
                 await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
             }
         }
-        catch (OperationCanceledException) when (connection.Overflowed)
+        catch (OperationCanceledException) when (connection.Ended == EndReason.Overflow)
         {
             await CloseAsync(socket, (CloseCodes.QueueOverflow, "send queue overflow: reconnect and resume from your offsets"));
+        }
+        catch (OperationCanceledException) when (connection.Ended == EndReason.ReplayFailed)
+        {
+            await CloseAsync(socket, (WebSocketCloseStatus.InternalServerError, "replay failed: reconnect and resume from your offsets"));
         }
         catch (OperationCanceledException) when (shuttingDown.IsCancellationRequested)
         {
@@ -177,7 +181,7 @@ public static class WebSocketEndpoint
 
         public string Message(string json, IReadOnlyDictionary<string, TopicPosition> positions) => json;
 
-        public string Control(string json) => json;
+        public string Control(string json, IReadOnlyDictionary<string, TopicPosition> positions) => json;
     }
 }
 

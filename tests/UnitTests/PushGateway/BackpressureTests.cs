@@ -15,8 +15,8 @@ public sealed class BackpressureTests
 
         Assert.All(accepted, Assert.True);
         Assert.False(overflow);
-        Assert.True(connection.Overflowed);
-        Assert.True(connection.OverflowToken.IsCancellationRequested); // the transport closes with 4008
+        Assert.Equal(EndReason.Overflow, connection.Ended);
+        Assert.True(connection.EndToken.IsCancellationRequested); // the transport closes with 4008
         Assert.Equal(3, connection.QueuedFrames);
         Assert.False(connection.Enqueue("after"));
     }
@@ -27,6 +27,6 @@ public sealed class BackpressureTests
 
         public string Message(string json, IReadOnlyDictionary<string, TopicPosition> positions) => json;
 
-        public string Control(string json) => json;
+        public string Control(string json, IReadOnlyDictionary<string, TopicPosition> positions) => json;
     }
 }

@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+
+namespace RealtimeSync.OdooIngest.Sync;
+
+/// <summary>
+/// One sync stream, as configuration (section <c>Ingest:Streams:{name}</c>): an Odoo model, its explicit
+/// fields, an optional domain, its child relations, and the timing. Adding a model needs no code.
+/// </summary>
+public sealed class SyncStreamOptions
+{
+    public string Model { get; set; } = string.Empty;
+
+    public List<string> Fields { get; set; } = [];
+
+    /// <summary>An Odoo domain as JSON, e.g. <c>[["state","!=","cancel"]]</c>; empty for all records.</summary>
+    public string Domain { get; set; } = "[]";
+
+    public List<ChildRelation> Children { get; set; } = [];
+
+    public int PageSize { get; set; } = 200;
+
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How far before the watermark each run looks again. write_date is a transaction's start time, so a
+    /// transaction that commits late carries an older write_date: the overlap must exceed the longest Odoo
+    /// transaction (plus clock skew). Re-reads are idempotent.
+    /// </summary>
+    public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often all Odoo ids are compared with the local ones to notice deletions (unlink leaves no trace).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A run that takes longer is cancelled (and its watermark not advanced).</summary>
+    public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    public JsonArray ParsedDomain() => JsonNode.Parse(Domain) as JsonArray ?? throw new InvalidOperationException($"Domain of {Model} is not a JSON array: {Domain}");
+}
+
+/// <summary>A one2many of the stream's model, synced with its parent: e.g. purchase.order's order_line.</summary>
+public sealed class ChildRelation
+{
+    public string Field { get; set; } = string.Empty;
+
+    public string Model { get; set; } = string.Empty;
+
+    /// <summary>The child's many2one back to the parent (order_id).</summary>
+    public string Inverse { get; set; } = string.Empty;
+
+    public List<string> Fields { get; set; } = [];
+}
+
+public sealed class IngestOptions
+{
+    public Dictionary<string, SyncStreamOptions> Streams { get; set; } = [];
+}
