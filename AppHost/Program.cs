@@ -19,6 +19,28 @@ var odooIngest = builder.AddProject<Projects.OdooIngest>("odoo-ingest")
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithEnvironment("Auth__SigningKey", jwtSigningKey);
 
+var realOdoo = builder.IsPublishMode || !string.IsNullOrEmpty(builder.Configuration["Odoo:Url"]);
+if (realOdoo)
+{
+    odooIngest
+        .WithEnvironment("Odoo__Url", builder.AddParameterFromConfiguration("odoo-url", "Odoo:Url"))
+        .WithEnvironment("Odoo__Database", builder.AddParameterFromConfiguration("odoo-database", "Odoo:Database"))
+        .WithEnvironment("Odoo__Login", builder.AddParameterFromConfiguration("odoo-login", "Odoo:Login"))
+        .WithEnvironment("Odoo__Password", builder.AddParameterFromConfiguration("odoo-password", "Odoo:Password", secret: true))
+        .WithEnvironment("Odoo__ApiKey", builder.AddParameterFromConfiguration("odoo-api-key", "Odoo:ApiKey", secret: true))
+        .WithEnvironment("Odoo__Protocol", builder.Configuration["Odoo:Protocol"] ?? "auto");
+}
+else
+{
+    // DEMO ONLY: with no Odoo configured, ./run syncs from a simulated Odoo so the whole path can be watched.
+    var odooDemo = builder.AddProject<Projects.OdooSimulator>("odoo-demo");
+    odooIngest.WaitFor(odooDemo)
+        .WithEnvironment("Odoo__Url", odooDemo.GetEndpoint("http"))
+        .WithEnvironment("Odoo__Database", "demo")
+        .WithEnvironment("Odoo__ApiKey", "demo-api-key")
+        .WithEnvironment("Odoo__Password", "admin");
+}
+
 builder.AddProject<Projects.ChangeNotifier>("change-notifier")
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq);
@@ -40,6 +62,7 @@ builder.AddProject<Projects.Gateway>("gateway")
 builder.OnStarted(app => Console.WriteLine($"""
     Dev JWT signing key (HS256, issuer and audience "realtimesync"): {app.GetParameterValue("jwt-signing-key")}
     Mint a token: dotnet run --project tools/Cli -- token --user alice --role editor
+    Odoo: {(realOdoo ? builder.Configuration["Odoo:Url"] : "DEMO simulator (no Odoo configured; set Odoo__Url, Odoo__Database, Odoo__Login, Odoo__Password or Odoo__ApiKey to sync a real one)")}
     """));
 
 builder.Build().Run();

@@ -85,7 +85,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         options.OtlpEndpoint ??= Builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var state = new StateFolder(options.StateDirectory ?? DefaultStateDirectory());
         var context = new RunContext(state, new ResourceLog(state.Logs, options.EchoToConsole), options);
-        _orchestrator = new Orchestrator(Resources, context);
+        _orchestrator = new Orchestrator(Resources, context, Builder.Configuration);
         await _orchestrator.StartAsync(cancellationToken);
     }
 

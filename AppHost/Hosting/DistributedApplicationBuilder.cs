@@ -48,6 +48,10 @@ public sealed class DistributedApplicationBuilder
     public ResourceBuilder<ParameterResource> AddParameter(string name, bool secret = false, int minLength = 22, bool special = true) =>
         AddResource(new ParameterResource(name, secret, minLength, special));
 
+    /// <summary>A parameter the operator sets in configuration (<paramref name="configurationKey"/>), as Aspire's AddParameterFromConfiguration.</summary>
+    public ResourceBuilder<ParameterResource> AddParameterFromConfiguration(string name, string configurationKey, bool secret = false) =>
+        AddResource(new ParameterResource(name, secret, 0, true, configurationKey));
+
     public DistributedApplication Build() => new(this);
 }
 

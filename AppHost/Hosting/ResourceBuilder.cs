@@ -62,4 +62,14 @@ public static class ResourceBuilderExtensions
         builder.Resource.Environment.Add((name, parameter.Resource));
         return builder;
     }
+
+    public static ResourceBuilder<ProjectResource> WithEnvironment(this ResourceBuilder<ProjectResource> builder, string name, EndpointReference endpoint)
+    {
+        builder.Resource.Environment.Add((name, endpoint));
+        return builder;
+    }
+
+    /// <summary>A reference to a project's http endpoint (its URL at run time, a placeholder in the manifest), as Aspire's GetEndpoint.</summary>
+    public static EndpointReference GetEndpoint(this ResourceBuilder<ProjectResource> builder, string name) =>
+        new(builder.Resource.Endpoints.Single(endpoint => endpoint.Name == name), EndpointProperty.Url);
 }

@@ -1,12 +1,11 @@
+using RealtimeSync.OdooIngest.Odoo;
 using RealtimeSync.OdooIngest.Storage;
 using RealtimeSync.OdooIngest.Streams;
+using RealtimeSync.OdooIngest.Sync;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>
-/// odoo-ingest: pulls Odoo models into PostgreSQL and publishes their changes. This first cut owns its
-/// schema, its outbox and the stream-state API; the sync runners arrive with issue 5.
-/// </summary>
+/// <summary>odoo-ingest: pulls Odoo models into PostgreSQL incrementally and publishes every stored change.</summary>
 public static class OdooIngestExtensions
 {
     public const string Schema = "odoo_ingest";
@@ -16,15 +15,27 @@ public static class OdooIngestExtensions
         builder.AddDefaultAuthentication();
         builder.AddNpgsqlDataSource("ingestdb");
         builder.AddRabbitMqBus("rabbitmq");
+
+        // The schema first: hosted services start in registration order.
         builder.Services.AddHostedService<OdooIngestSchema>();
         builder.AddTransactionalOutbox(Schema);
-        builder.Services.AddSingleton<SyncStreamStates>();
+
+        builder.Services.Configure<OdooOptions>(builder.Configuration.GetSection("Odoo"));
+        builder.Services.Configure<IngestOptions>(builder.Configuration.GetSection("Ingest"));
+        builder.Services.AddHttpClient("odoo", client => client.Timeout = Timeout.InfiniteTimeSpan); // the resilience pipeline times each attempt
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OdooApiFactory>();
+        builder.Services.AddSingleton<IngestedRecords>();
+        builder.Services.AddSingleton<SyncLog>();
+        builder.Services.AddSingleton<SyncRunner>();
+        builder.Services.AddSingleton<StreamScheduler>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<StreamScheduler>());
         return builder;
     }
 
     public static WebApplication MapOdooIngest(this WebApplication app)
     {
-        app.MapSyncStreamEndpoints();
+        app.MapIngestEndpoints();
         return app;
     }
 }

@@ -145,11 +145,14 @@ public sealed class OdooQuery(OdooDatabase database)
             // Compared as PostgreSQL does: the stored value has microseconds, the operand is what the client sent.
             "datetime" => DateTimeOffset.Parse((string)stored!, CultureInfo.InvariantCulture)
                 .CompareTo(DateTimeOffset.Parse((string)operand!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)),
-            "integer" or "many2one" or "float" => stored.GetValue<double>().CompareTo(operand.GetValue<double>()),
+            "integer" or "many2one" or "float" => Number(stored).CompareTo(Number(operand)),
             "boolean" => stored.GetValue<bool>().CompareTo(operand.GetValue<bool>()),
             _ => string.CompareOrdinal(stored.ToString(), operand.ToString()),
         };
     }
+
+    /// <summary>Any JSON number (an int from XML-RPC, a double from JSON) as a double.</summary>
+    private static double Number(JsonNode node) => double.Parse(node.ToJsonString(), CultureInfo.InvariantCulture);
 
     private static IEnumerable<JsonObject> Order(IEnumerable<JsonObject> rows, string? order)
     {

@@ -62,7 +62,7 @@ public sealed class OdooSimulatorServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning); // errors of the simulator itself must show
         var app = builder.Build();
         var service = new OdooService(new OdooDatabase(options.Database, clock ?? TimeProvider.System), new OdooUser(2, options.Login, options.Password, options.ApiKey));
         var faults = new OdooFaults();
@@ -101,6 +101,7 @@ public static class OdooApiRoutes
         });
         app.MapPost("/xmlrpc/2/{endpoint}", (HttpContext http, string endpoint) => XmlRpcEndpoint.HandleAsync(http, service, endpoint));
         app.MapPost("/json/2/{model}/{method}", (HttpContext http, string model, string method) => Json2Endpoint.HandleAsync(http, service, model, method));
+        app.MapGet("/health", () => "Healthy"); // for the AppHost's readiness probe when it runs as ./run's demo source
         app.MapGet("/web/version", () => Results.Json(new JsonObject { ["version"] = "19.0", ["version_info"] = OdooService.Version()["server_version_info"]!.DeepClone() }));
         return app;
     }

@@ -116,9 +116,9 @@ public static class XmlRpcEndpoint
             JsonValueKind.True => new XElement("boolean", "1"),
             JsonValueKind.False => new XElement("boolean", "0"),
             JsonValueKind.String => new XElement("string", (string)value!),
-            JsonValueKind.Number when value.TryGetValue<long>(out var whole) =>
+            JsonValueKind.Number when long.TryParse(value.ToJsonString(), CultureInfo.InvariantCulture, out var whole) =>
                 whole is >= int.MinValue and <= int.MaxValue ? new XElement("int", whole) : throw new OdooFault(1, "OverflowError: int exceeds XML-RPC limits"),
-            JsonValueKind.Number => new XElement("double", ((double)value).ToString("R", CultureInfo.InvariantCulture)),
+            JsonValueKind.Number => new XElement("double", double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)),
             _ => throw new OdooFault(1, "TypeError: cannot marshal None unless allow_none is enabled"),
         },
         _ => throw new OdooFault(1, "cannot marshal"),

@@ -7,9 +7,12 @@ namespace RealtimeSync.AppHost.Hosting.Model;
 /// (<c>Parameters:{name}</c>) or is generated once and kept in the run's state folder, as Aspire keeps
 /// generated parameters in user secrets, so a restarted run finds its databases' passwords again.
 /// </summary>
-public sealed class ParameterResource(string name, bool secret, int minLength, bool special) : Resource(name), IValueProvider
+public sealed class ParameterResource(string name, bool secret, int minLength, bool special, string? configurationKey = null) : Resource(name), IValueProvider
 {
     private string? _value;
+
+    /// <summary>Where the value comes from when set by the operator (Aspire's AddParameterFromConfiguration); such a value is never generated.</summary>
+    public string? ConfigurationKey { get; } = configurationKey;
 
     public bool Secret { get; } = secret;
 

@@ -7,7 +7,7 @@ namespace RealtimeSync.AppHost.Hosting.Orchestration;
 /// once what it waits for is ready (independent ones in parallel), and stops dependents before
 /// what they depend on.
 /// </summary>
-public sealed class Orchestrator(IReadOnlyList<Resource> resources, RunContext context)
+public sealed class Orchestrator(IReadOnlyList<Resource> resources, RunContext context, IConfiguration configuration)
 {
     private readonly Dictionary<Resource, IResourceRunner> _runners = [];
     private readonly Dictionary<Resource, Task> _ready = [];
@@ -91,6 +91,13 @@ public sealed class Orchestrator(IReadOnlyList<Resource> resources, RunContext c
         var parameters = resources.OfType<ParameterResource>().Concat(resources.OfType<ServerResource>().Select(server => server.Password));
         foreach (var parameter in parameters)
         {
+            if (parameter.ConfigurationKey is { } key)
+            {
+                parameter.SetValue(configuration[key] ?? configuration[$"Parameters:{parameter.Name}"]
+                    ?? throw new InvalidOperationException($"Parameter '{parameter.Name}' needs a value: set {key} (or Parameters:{parameter.Name})."));
+                continue;
+            }
+
             if (!secrets.TryGetValue(parameter.Name, out var value))
             {
                 value = parameter.Generate();

@@ -143,16 +143,20 @@ public static class ManifestPublisher
             json.WriteBoolean("secret", true);
         }
 
-        json.WriteStartObject("default");
-        json.WriteStartObject("generate");
-        json.WriteNumber("minLength", parameter.MinLength);
-        if (!parameter.Special)
+        if (parameter.ConfigurationKey is null)
         {
-            json.WriteBoolean("special", false);
+            json.WriteStartObject("default");
+            json.WriteStartObject("generate");
+            json.WriteNumber("minLength", parameter.MinLength);
+            if (!parameter.Special)
+            {
+                json.WriteBoolean("special", false);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
         }
 
-        json.WriteEndObject();
-        json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndObject();
     }

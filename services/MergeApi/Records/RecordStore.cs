@@ -5,6 +5,7 @@ using RealtimeSync.Contracts;
 using RealtimeSync.MergeApi.Collections;
 using RealtimeSync.MergeApi.Merging;
 using RealtimeSync.Outbox;
+using RealtimeSync.ServiceDefaults.Json;
 
 namespace RealtimeSync.MergeApi.Records;
 

@@ -39,10 +39,11 @@ public static class XmlRpcCodec
             JsonValueKind.True => new XElement("boolean", "1"),
             JsonValueKind.False => new XElement("boolean", "0"),
             JsonValueKind.String => new XElement("string", (string)value!),
-            JsonValueKind.Number when value.TryGetValue<long>(out var whole) => whole is >= int.MinValue and <= int.MaxValue
+            // The JSON text, not the CLR type behind the node: an int-backed value is no long or double to JsonValue.
+            JsonValueKind.Number when long.TryParse(value.ToJsonString(), CultureInfo.InvariantCulture, out var whole) => whole is >= int.MinValue and <= int.MaxValue
                 ? new XElement("int", whole)
                 : throw new ArgumentException($"{whole} does not fit XML-RPC's 32-bit int"),
-            JsonValueKind.Number => new XElement("double", ((double)value).ToString("R", CultureInfo.InvariantCulture)),
+            JsonValueKind.Number => new XElement("double", double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)),
             var kind => throw new ArgumentException($"cannot send {kind} over XML-RPC"),
         },
         _ => throw new ArgumentException("cannot send that over XML-RPC"),

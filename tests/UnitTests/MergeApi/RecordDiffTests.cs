@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using RealtimeSync.MergeApi.Records;
+using RealtimeSync.ServiceDefaults.Json;
 
 namespace RealtimeSync.UnitTests.MergeApi;
 

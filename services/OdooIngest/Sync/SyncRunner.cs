@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Npgsql;
+using RealtimeSync.OdooIngest.Odoo;
+using RealtimeSync.Outbox;
+
+namespace RealtimeSync.OdooIngest.Sync;
+
+public enum RunStatus
+{
+    Succeeded,
+    Partial,
+    Busy,
+    Blocked,
+    Failed,
+}
+
+public sealed record RunResult(RunStatus Status, RunCounts Counts, IReadOnlyList<string> Errors, OdooErrorKind? Error = null);
+
+/// <summary>
+/// One run of one stream, fixing what seed 001's plan gets wrong. Only one runner at a time (a lock that frees
+/// itself). The window starts an overlap before the watermark, because write_date is a transaction's start
+/// time and a late commit carries an older one; inside the window, pages go by id (keyset), never by offset,
+/// so rows changing meanwhile are neither skipped nor repeated. Each record is stored under its own savepoint:
+/// a bad one is logged, kept in sync_failures and read again next run, and the watermark never moves past it.
+/// </summary>
+public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedRecords records, SyncLog log, OutboxSignal outboxSignal, TimeProvider clock, ILogger<SyncRunner> logger)
+{
+    private const int ReadChunk = 500;
+
+    public async Task<RunResult> RunAsync(string stream, SyncStreamOptions options, IOdooApi odoo, string database, CancellationToken cancellationToken)
+    {
+        await using var lease = await StreamLock.TryAcquireAsync(dataSource, stream, database, cancellationToken);
+        if (lease is null)
+        {
+            return new RunResult(RunStatus.Busy, new RunCounts(), ["another runner holds this stream"]);
+        }
+
+        var state = await log.StartRunAsync(stream, database, odoo.Protocol, cancellationToken);
+        var runId = await log.OpenRunAsync(stream, database, odoo.Protocol, cancellationToken);
+        var run = new Run(stream, database, options, odoo, new RunCounts(), []);
+        var status = RunStatus.Failed;
+        OdooErrorKind? error = null;
+        try
+        {
+            var uuid = await odoo.DatabaseUuidAsync(cancellationToken);
+            if (state.OdooUuid is not null && uuid is not null && uuid != state.OdooUuid)
+            {
+                run.Errors.Add($"Odoo database '{database}' now has uuid {uuid}, not {state.OdooUuid}: it is another database (restored or replaced). Refusing to merge it into the synced data; reset the stream's state to accept it.");
+                status = RunStatus.Blocked;
+                return new RunResult(status, run.Counts, run.Errors);
+            }
+
+            if (state.OdooUuid is null && uuid is not null)
+            {
+                await log.SetUuidAsync(stream, database, uuid, cancellationToken);
+            }
+
+            var runStart = clock.GetUtcNow();
+            var from = state.Watermark - options.Overlap;
+            await SyncWindowAsync(run, from, cancellationToken);
+            await RetryFailedAsync(run, cancellationToken);
+            if (from is not null)
+            {
+                await SyncDirectChildEditsAsync(run, from.Value, cancellationToken);
+            }
+
+            var reconcile = state.LastReconciledAt is null || clock.GetUtcNow() - state.LastReconciledAt >= options.ReconcileInterval;
+            if (reconcile)
+            {
+                await ReconcileAsync(run, cancellationToken);
+            }
+
+            await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+            {
+                var watermark = run.OldestFailure is { } oldest && oldest < runStart ? oldest : runStart;
+                await SyncLog.AdvanceWatermarkAsync(connection, transaction, stream, database, watermark, reconcile, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            status = run.Errors.Count == 0 ? RunStatus.Succeeded : RunStatus.Partial;
+            return new RunResult(status, run.Counts, run.Errors);
+        }
+        catch (OdooApiException ex)
+        {
+            run.Errors.Insert(0, ex.Message);
+            error = ex.Kind;
+            return new RunResult(RunStatus.Failed, run.Counts, run.Errors, ex.Kind);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            run.Errors.Insert(0, "run cancelled (timeout or shutdown); the watermark did not move");
+            throw;
+        }
+        finally
+        {
+            var label = error == OdooErrorKind.Credentials ? "failed: credentials" : status.ToString().ToLowerInvariant();
+            await log.FinishRunAsync(stream, database, runId, label, run.Counts, run.Errors, CancellationToken.None);
+            LogRun(stream, label, run.Counts.ToJson());
+        }
+    }
+
+    /// <summary>Everything in the window [from, ∞) of write_date, paged by id; the whole model on a first sync.</summary>
+    private async Task SyncWindowAsync(Run run, DateTimeOffset? from, CancellationToken cancellationToken)
+    {
+        var fields = run.Options.Fields.Append("write_date").Concat(run.Options.Children.Select(child => child.Field)).Distinct().ToList();
+        var lastId = 0;
+        while (true)
+        {
+            var domain = Window(run.Options.ParsedDomain(), from, lastId);
+            var page = await run.Odoo.SearchReadAsync(run.Options.Model, domain, fields, run.Options.PageSize, "id asc", cancellationToken);
+            if (page.Count == 0)
+            {
+                return;
+            }
+
+            await StoreParentsAsync(run, page.Select(row => row!.AsObject()).ToList(), cancellationToken);
+            lastId = (int)page[^1]!["id"]!;
+            if (page.Count < run.Options.PageSize)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Records that failed in an earlier run are read again by id, whatever their write_date.</summary>
+    private async Task RetryFailedAsync(Run run, CancellationToken cancellationToken)
+    {
+        var fields = run.Options.Fields.Append("write_date").Concat(run.Options.Children.Select(child => child.Field)).Distinct().ToList();
+        var failed = await log.FailedIdsAsync(run.Stream, run.Database, run.Options.Model, cancellationToken);
+        foreach (var chunk in failed.Chunk(ReadChunk))
+        {
+            var existing = await run.Odoo.SearchAsync(run.Options.Model, [new JsonArray("id", "in", new JsonArray(chunk.Select(id => (JsonNode?)id).ToArray()))], chunk.Length, "id asc", cancellationToken);
+            if (existing.Count > 0)
+            {
+                var rows = await run.Odoo.ReadAsync(run.Options.Model, existing, fields, cancellationToken);
+                await StoreParentsAsync(run, rows.Select(row => row!.AsObject()).ToList(), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Stores a page of parents with their children, one savepoint per parent, in one transaction.</summary>
+    private async Task StoreParentsAsync(Run run, List<JsonObject> parents, CancellationToken cancellationToken)
+    {
+        var children = new Dictionary<(string Model, int Parent), List<JsonObject>>();
+        foreach (var relation in run.Options.Children)
+        {
+            var ids = parents.SelectMany(parent => parent[relation.Field] as JsonArray ?? []).Select(id => (int)id!).ToList();
+            var fields = relation.Fields.Append("write_date").Append(relation.Inverse).Distinct().ToList();
+            foreach (var chunk in ids.Chunk(ReadChunk))
+            {
+                foreach (var row in (await run.Odoo.ReadAsync(relation.Model, chunk, fields, cancellationToken)).Select(row => row!.AsObject()))
+                {
+                    var key = (relation.Model, ParentId(row, relation.Inverse) ?? 0);
+                    (children.TryGetValue(key, out var list) ? list : children[key] = []).Add(row);
+                }
+            }
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var stored = new List<int>();
+        foreach (var parent in parents)
+        {
+            var id = (int)parent["id"]!;
+            await StoreOneAsync(run, connection, transaction, run.Options.Model, parent, async () =>
+            {
+                run.Counts.Add(run.Options.Model, Outcome(await records.UpsertAsync(connection, transaction, run.Database, run.Options.Model, parent, null, cancellationToken)));
+                foreach (var relation in run.Options.Children)
+                {
+                    var rows = children.GetValueOrDefault((relation.Model, id)) ?? [];
+                    foreach (var row in rows)
+                    {
+                        run.Counts.Add(relation.Model, Outcome(await records.UpsertAsync(connection, transaction, run.Database, relation.Model, row, id, cancellationToken)));
+                    }
+
+                    var orphans = (await IngestedRecords.LiveIdsAsync(connection, transaction, run.Database, relation.Model, id, cancellationToken))
+                        .Except(rows.Select(row => (int)row["id"]!)).ToList();
+                    run.Counts.Add(relation.Model, "archived", await records.ArchiveAsync(connection, transaction, run.Database, relation.Model, orphans, "removed from its parent in Odoo", cancellationToken));
+                }
+
+                stored.Add(id);
+            }, cancellationToken);
+        }
+
+        await SyncLog.ClearFailuresAsync(connection, transaction, run.Stream, run.Database, run.Options.Model, stored, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        outboxSignal.Notify();
+    }
+
+    /// <summary>Children edited on their own (their parent's write_date unchanged): stored if their parent is synced.</summary>
+    private async Task SyncDirectChildEditsAsync(Run run, DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        foreach (var relation in run.Options.Children)
+        {
+            var fields = relation.Fields.Append("write_date").Append(relation.Inverse).Distinct().ToList();
+            var lastId = 0;
+            while (true)
+            {
+                var page = await run.Odoo.SearchReadAsync(relation.Model, Window([], from, lastId), fields, run.Options.PageSize, "id asc", cancellationToken);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+                await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+                {
+                    var parents = await IngestedRecords.LiveIdsAsync(connection, transaction, run.Database, run.Options.Model, null, cancellationToken);
+                    foreach (var row in page.Select(row => row!.AsObject()).Where(row => ParentId(row, relation.Inverse) is { } parent && parents.Contains(parent)))
+                    {
+                        await StoreOneAsync(run, connection, transaction, relation.Model, row, async () =>
+                            run.Counts.Add(relation.Model, Outcome(await records.UpsertAsync(connection, transaction, run.Database, relation.Model, row, ParentId(row, relation.Inverse), cancellationToken))),
+                            cancellationToken);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
+                outboxSignal.Notify();
+                lastId = (int)page[^1]!["id"]!;
+                if (page.Count < run.Options.PageSize)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Deletions leave no trace in Odoo: compare every Odoo id (archived included) with the local ones, archive what is gone.</summary>
+    private async Task ReconcileAsync(Run run, CancellationToken cancellationToken)
+    {
+        foreach (var model in run.Options.Children.Select(child => child.Model).Prepend(run.Options.Model))
+        {
+            var inOdoo = new HashSet<int>();
+            var lastId = 0;
+            while (true)
+            {
+                var ids = await run.Odoo.SearchAsync(model, [new JsonArray("id", ">", lastId)], 5000, "id asc", cancellationToken);
+                inOdoo.UnionWith(ids);
+                if (ids.Count < 5000)
+                {
+                    break;
+                }
+
+                lastId = ids[^1];
+            }
+
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var gone = (await IngestedRecords.LiveIdsAsync(connection, transaction, run.Database, model, null, cancellationToken)).Except(inOdoo).ToList();
+            run.Counts.Add(model, "archived", await records.ArchiveAsync(connection, transaction, run.Database, model, gone, "deleted in Odoo", cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+            outboxSignal.Notify();
+        }
+    }
+
+    private async Task StoreOneAsync(Run run, NpgsqlConnection connection, NpgsqlTransaction transaction, string model, JsonObject row, Func<Task> store, CancellationToken cancellationToken)
+    {
+        await transaction.SaveAsync("record", cancellationToken);
+        try
+        {
+            await store();
+            await transaction.ReleaseAsync("record", cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or FormatException or InvalidCastException)
+        {
+            await transaction.RollbackAsync("record", cancellationToken);
+            var id = (int)row["id"]!;
+            var writeDate = (string?)(row["write_date"] as JsonValue);
+            await SyncLog.RecordFailureAsync(connection, transaction, run.Stream, run.Database, model, id, writeDate, ex.Message, cancellationToken);
+            run.Counts.Add(model, "failed");
+            run.Errors.Add($"{model} {id}: {ex.Message}");
+            run.NoteFailure(writeDate);
+            LogRecordFailed(ex, model, id);
+        }
+    }
+
+    private static JsonArray Window(JsonArray domain, DateTimeOffset? from, int afterId)
+    {
+        var window = (JsonArray)domain.DeepClone();
+        if (from is { } start)
+        {
+            window.Add(new JsonArray("write_date", ">=", start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
+        }
+
+        window.Add(new JsonArray("id", ">", afterId));
+        return window;
+    }
+
+    private static int? ParentId(JsonObject row, string inverse) =>
+        row[inverse] is JsonArray { Count: > 0 } pair ? (int)pair[0]! : row[inverse] is JsonValue value && value.TryGetValue<int>(out var id) ? id : null;
+
+    private static string Outcome(RecordOutcome outcome) => outcome.ToString().ToLowerInvariant();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Stream} run {Status}: {Counts}")]
+    private partial void LogRun(string stream, string status, string counts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store {Model} {Id}; it will be retried next run")]
+    private partial void LogRecordFailed(Exception exception, string model, int id);
+
+    private sealed record Run(string Stream, string Database, SyncStreamOptions Options, IOdooApi Odoo, RunCounts Counts, List<string> Errors)
+    {
+        public DateTimeOffset? OldestFailure { get; private set; }
+
+        public void NoteFailure(string? writeDate)
+        {
+            var at = writeDate is not null && DateTimeOffset.TryParse(writeDate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                ? parsed
+                : DateTimeOffset.MinValue;
+            OldestFailure = OldestFailure is { } known && known < at ? known : at;
+        }
+    }
+}

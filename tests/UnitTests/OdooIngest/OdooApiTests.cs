@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using RealtimeSync.OdooIngest.Odoo;
+using RealtimeSync.OdooSimulator;
+
+namespace RealtimeSync.UnitTests.OdooIngest;
+
+/// <summary>Both clients against the protocol-faithful simulator: the same answers over XML-RPC and JSON-2, and the same errors.</summary>
+public sealed class OdooApiTests : IAsyncLifetime
+{
+    private OdooSimulatorServer _odoo = null!;
+
+    public async Task InitializeAsync()
+    {
+        _odoo = await OdooSimulatorServer.StartAsync(new OdooSimulatorOptions());
+        OdooSeed.PurchaseOrders(_odoo.Database, orders: 3, linesPerOrder: 2, DateTimeOffset.Parse("2026-11-21T10:00:00.250Z"));
+        _odoo.Database.Run(transaction =>
+        {
+            transaction.Write("purchase.order", 3, new JsonObject { ["active"] = false });
+            return true;
+        });
+    }
+
+    public async Task DisposeAsync() => await _odoo.DisposeAsync();
+
+    [Theory]
+    [InlineData("xmlrpc")]
+    [InlineData("json2")]
+    public async Task Search_read_returns_odoo_shapes_whole_second_dates_and_archived_records(string protocol)
+    {
+        var api = Api(protocol);
+
+        var rows = await api.SearchReadAsync("purchase.order", [new JsonArray("id", ">", 0)], ["name", "partner_id", "order_line", "write_date", "active"], 10, "id asc", default);
+
+        Assert.Equal(protocol, api.Protocol);
+        Assert.Equal(3, rows.Count); // archived order 3 included: the client always sends active_test=false
+        var first = rows[0]!;
+        Assert.Equal("P00001", (string?)first["name"]);
+        Assert.Equal("Vendor 2", (string?)first["partner_id"]![1]);
+        Assert.Equal(2, first["order_line"]!.AsArray().Count);
+        Assert.Equal("2026-11-21 10:00:00", (string?)first["write_date"]);
+        Assert.False((bool)rows[2]!["active"]!);
+    }
+
+    [Theory]
+    [InlineData("xmlrpc")]
+    [InlineData("json2")]
+    public async Task A_write_date_filter_compares_with_the_stored_microseconds(string protocol)
+    {
+        var api = Api(protocol);
+
+        var atTheSecond = await api.SearchAsync("purchase.order", [new JsonArray("write_date", "=", "2026-11-21 10:00:00")], 10, "id asc", default);
+        var fromTheSecond = await api.SearchAsync("purchase.order", [new JsonArray("write_date", ">=", "2026-11-21 10:00:00")], 10, "id asc", default);
+
+        Assert.Empty(atTheSecond); // stored 10:00:00.250: equality on the shown second matches nothing, as in PostgreSQL
+        Assert.Equal([1, 2, 3], fromTheSecond);
+    }
+
+    [Theory]
+    [InlineData("xmlrpc")]
+    [InlineData("json2")]
+    public async Task Bad_credentials_are_a_credentials_error_and_not_retried(string protocol)
+    {
+        var api = Api(protocol, new OdooOptions { Password = "wrong", ApiKey = "wrong" });
+        var calls = _odoo.Faults.Calls;
+
+        var error = await Assert.ThrowsAsync<OdooApiException>(() => api.SearchAsync("purchase.order", [], 10, "id asc", default));
+
+        Assert.Equal(OdooErrorKind.Credentials, error.Kind);
+        Assert.True(_odoo.Faults.Calls - calls <= 2, "credentials errors must not be retried");
+    }
+
+    [Theory]
+    [InlineData("xmlrpc")]
+    [InlineData("json2")]
+    public async Task A_transient_outage_is_retried_with_backoff_and_an_unknown_model_is_a_fault(string protocol)
+    {
+        var api = Api(protocol);
+        _odoo.Faults.FailNext(2);
+
+        var ids = await api.SearchAsync("purchase.order", [], 10, "id asc", default);
+        var fault = await Assert.ThrowsAsync<OdooApiException>(() => api.SearchAsync("no.such.model", [], 10, "id asc", default));
+
+        Assert.Equal(3, ids.Count);
+        Assert.Equal(OdooErrorKind.Fault, fault.Kind);
+        Assert.Equal(_odoo.Database.Uuid, await api.DatabaseUuidAsync(default));
+    }
+
+    [Fact]
+    public async Task Auto_picks_json_2_for_odoo_19_with_an_api_key_and_xml_rpc_without()
+    {
+        Assert.Equal("json2", (await Factory(new OdooOptions { ApiKey = "simulated-api-key" })).Protocol);
+        Assert.Equal("xmlrpc", (await Factory(new OdooOptions { Password = "admin" })).Protocol);
+    }
+
+    private IOdooApi Api(string protocol, OdooOptions? options = null)
+    {
+        var settings = Settings(options ?? new OdooOptions { Password = "admin", ApiKey = "simulated-api-key" });
+        var transport = new OdooTransport(new HttpClient(), settings);
+        return protocol == "json2" ? new Json2OdooApi(transport) : new XmlRpcOdooApi(transport);
+    }
+
+    private Task<IOdooApi> Factory(OdooOptions options) =>
+        new OdooApiFactory(new Clients(), Microsoft.Extensions.Options.Options.Create(Settings(options))).CreateAsync(default);
+
+    private OdooOptions Settings(OdooOptions options)
+    {
+        options.Url = _odoo.Url.ToString();
+        options.Database = "odoo";
+        options.Login = "admin";
+        options.MaxAttempts = 4;
+        return options;
+    }
+
+    private sealed class Clients : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
+    }
+}
