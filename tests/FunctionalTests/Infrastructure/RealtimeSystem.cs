@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using RealtimeSync.AppHost.Hosting;
 using RealtimeSync.AppHost.Hosting.Testing;
+using RealtimeSync.OdooSimulator;
 using RealtimeSync.ServiceDefaults.Auth;
 
 namespace RealtimeSync.FunctionalTests.Infrastructure;
@@ -10,9 +11,10 @@ namespace RealtimeSync.FunctionalTests.Infrastructure;
 /// Aspire.Hosting.Testing does): real Redis, PostgreSQL and RabbitMQ, every service, the gateway;
 /// on free ports and in a state folder of its own, so a running ./run is never touched.
 /// </summary>
-public sealed class RealtimeSystem : IAsyncLifetime
+public class RealtimeSystem : IAsyncLifetime
 {
     private DistributedApplication? _app;
+    private OdooSimulatorServer? _odoo;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
@@ -23,9 +25,28 @@ public sealed class RealtimeSystem : IAsyncLifetime
 
     public string StateFolder { get; } = Path.Combine(RepositoryRoot(), ".state", "tests", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..24]);
 
+    /// <summary>Purchase orders (and lines each) the simulated Odoo holds before the system starts: its first sync takes them all.</summary>
+    protected virtual int SeedOrders => 5;
+
+    protected virtual int SeedLinesPerOrder => 3;
+
+    /// <summary>auto picks JSON-2 (the simulator is Odoo 19 and an API key is set).</summary>
+    protected virtual string OdooProtocol => "auto";
+
+    /// <summary>The Odoo that odoo-ingest syncs from: the simulator, in this process, so tests can write to it concurrently.</summary>
+    public OdooSimulatorServer Odoo => _odoo ?? throw new InvalidOperationException("Not started.");
+
     public async Task InitializeAsync()
     {
+        _odoo = await OdooSimulatorServer.StartAsync(new OdooSimulatorOptions());
+        OdooSeed.PurchaseOrders(_odoo.Database, SeedOrders, SeedLinesPerOrder, DateTimeOffset.UtcNow.AddMinutes(-1));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            $"--Odoo:Url={_odoo.Url}",
+            "--Odoo:Database=odoo",
+            "--Odoo:Login=admin",
+            "--Odoo:Password=admin",
+            "--Odoo:ApiKey=simulated-api-key",
+            $"--Odoo:Protocol={OdooProtocol}",
             $"--AppHost:StateDirectory={StateFolder}",
             "--AppHost:Durable=false",
             "--AppHost:EchoToConsole=false",
@@ -44,6 +65,11 @@ public sealed class RealtimeSystem : IAsyncLifetime
         if (_app is not null)
         {
             await _app.DisposeAsync();
+        }
+
+        if (_odoo is not null)
+        {
+            await _odoo.DisposeAsync();
         }
 
         // Keep the logs for diagnosis; drop the server data, which is large.

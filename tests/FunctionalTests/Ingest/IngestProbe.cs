@@ -1,0 +1,74 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using RealtimeSync.FunctionalTests.Infrastructure;
+
+namespace RealtimeSync.FunctionalTests.Ingest;
+
+/// <summary>What odoo-ingest shows of itself: its API through the gateway, and its synced rows in PostgreSQL.</summary>
+internal sealed class IngestProbe(RealtimeSystem system)
+{
+    public const string Stream = "purchase-orders";
+
+    private readonly HttpClient _admin = system.ClientFor("ingest-admin", "admin");
+
+    /// <summary>Asks for a run now and waits until a run that started after the ask has finished; returns it.</summary>
+    public async Task<JsonObject> RunAndWaitAsync(TimeSpan? timeout = null)
+    {
+        var since = await LatestRunIdAsync();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            (await _admin.PostAsync($"/api/ingest/streams/{Stream}/run", null)).EnsureSuccessStatusCode();
+            var runs = (await _admin.GetFromJsonAsync<JsonObject>($"/api/ingest/runs?stream={Stream}&limit=20"))!["runs"]!.AsArray();
+            var finished = runs.Select(run => run!.AsObject()).FirstOrDefault(run => (long)run["id"]! > since + 1 && run["finished_at"] is not null);
+            if (finished is not null)
+            {
+                return finished;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no sync run finished in time");
+            await Task.Delay(300);
+        }
+    }
+
+    public async Task<JsonObject> StreamAsync() =>
+        (await _admin.GetFromJsonAsync<JsonObject>("/api/ingest/streams"))!["streams"]!.AsArray().Single(stream => (string?)stream!["name"] == Stream)!.AsObject();
+
+    /// <summary>Synced rows of a model: id → (data, archived reason or null).</summary>
+    public async Task<Dictionary<int, (JsonObject Data, string? Archived)>> RowsAsync(string model)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(system.App.GetConnectionString("ingestdb"));
+        await using var command = dataSource.CreateCommand("SELECT odoo_id, data::text, archived_reason FROM odoo_ingest.records WHERE model = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = model });
+        var rows = new Dictionary<int, (JsonObject, string?)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetInt32(0)] = (JsonNode.Parse(reader.GetString(1))!.AsObject(), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
+
+        return rows;
+    }
+
+    public async Task<long> FailureCountAsync(int orderId)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(system.App.GetConnectionString("ingestdb"));
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM odoo_ingest.sync_failures WHERE odoo_id = $1 AND model = 'purchase.order'");
+        command.Parameters.Add(new NpgsqlParameter { Value = orderId });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The stream's first run (the first sync).</summary>
+    public async Task<JsonObject> OldestRunAsync()
+    {
+        var runs = (await _admin.GetFromJsonAsync<JsonObject>($"/api/ingest/runs?stream={Stream}&limit=500"))!["runs"]!.AsArray();
+        return runs[^1]!.AsObject();
+    }
+
+    private async Task<long> LatestRunIdAsync()
+    {
+        var runs = (await _admin.GetFromJsonAsync<JsonObject>($"/api/ingest/runs?stream={Stream}&limit=1"))!["runs"]!.AsArray();
+        return runs.Count == 0 ? 0 : (long)runs[0]!["id"]!;
+    }
+}
