@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Npgsql;
+using RealtimeSync.AppHost.Hosting.Testing;
+using RealtimeSync.OdooIngest.Odoo;
+using RealtimeSync.OdooSimulator;
+
+// odoo-ingest benchmark (docs/benchmarks.md): a first sync of N purchase orders x M lines from the simulated Odoo,
+// against the bare cost of fetching the same pages with the same client and no storage, and odoo-ingest's peak memory.
+//   dotnet run -c Release --project bench/IngestBench -- [orders=10000] [lines=10] [protocol=xmlrpc|json2]
+var orders = args.Length > 0 ? int.Parse(args[0]) : 10_000;
+var linesPerOrder = args.Length > 1 ? int.Parse(args[1]) : 10;
+var protocol = args.Length > 2 ? args[2] : "xmlrpc";
+var state = Path.Combine(Path.GetTempPath(), "realtimesync-ingest-bench-" + Guid.NewGuid().ToString("N")[..8]);
+
+await using var odoo = await OdooSimulatorServer.StartAsync(new OdooSimulatorOptions());
+OdooSeed.PurchaseOrders(odoo.Database, orders, linesPerOrder, DateTimeOffset.UtcNow.AddMinutes(-1));
+
+// Bare fetch: the same pages (200 orders, then their lines by id) with the same client, nothing stored.
+var transport = new OdooTransport(new HttpClient(), new OdooOptions { Url = odoo.Url.ToString(), Database = "odoo", Login = "admin", Password = "admin", ApiKey = "simulated-api-key" });
+IOdooApi api = protocol == "json2" ? new Json2OdooApi(transport) : new XmlRpcOdooApi(transport);
+var bare = Stopwatch.StartNew();
+var fetched = 0;
+for (var lastId = 0; ;)
+{
+    var page = await api.SearchReadAsync("purchase.order", [new JsonArray("id", ">", lastId)], ["name", "partner_id", "date_order", "state", "amount_total", "active", "write_date", "order_line"], 200, "id asc", default);
+    if (page.Count == 0)
+    {
+        break;
+    }
+
+    var lineIds = page.SelectMany(order => order!["order_line"]!.AsArray()).Select(id => (int)id!).ToList();
+    foreach (var chunk in lineIds.Chunk(500))
+    {
+        fetched += (await api.ReadAsync("purchase.order.line", chunk, ["order_id", "product_id", "name", "product_qty", "price_unit", "price_subtotal", "write_date"], default)).Count;
+    }
+
+    fetched += page.Count;
+    lastId = (int)page[^1]!["id"]!;
+}
+
+bare.Stop();
+Console.WriteLine($"bare fetch over {protocol}: {fetched} records in {bare.Elapsed.TotalSeconds:0.00} s ({fetched / bare.Elapsed.TotalSeconds:0} records/s)");
+
+var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+    $"--AppHost:StateDirectory={state}", "--AppHost:Durable=false", "--AppHost:EchoToConsole=false", "--AppHost:Environment=Testing", "--Gateway:Port=0",
+    $"--Odoo:Url={odoo.Url}", "--Odoo:Database=odoo", "--Odoo:Login=admin", "--Odoo:Password=admin", "--Odoo:ApiKey=simulated-api-key", $"--Odoo:Protocol={protocol}");
+await using var app = await builder.BuildAsync();
+await app.StartAsync();
+await using var db = NpgsqlDataSource.Create(app.GetConnectionString("ingestdb"));
+var deadline = DateTime.UtcNow.AddMinutes(15);
+while (true)
+{
+    await using var command = db.CreateCommand("SELECT extract(epoch FROM finished_at - started_at), counts::text FROM odoo_ingest.sync_runs WHERE finished_at IS NOT NULL ORDER BY id LIMIT 1");
+    await using var reader = await command.ExecuteReaderAsync();
+    if (await reader.ReadAsync())
+    {
+        var seconds = (double)reader.GetDecimal(0);
+        var peak = File.ReadAllLines($"/proc/{app.GetProcessIds("odoo-ingest")[0]}/status").First(line => line.StartsWith("VmHWM", StringComparison.Ordinal));
+        Console.WriteLine($"""
+            first sync over {protocol}: {fetched} records in {seconds:0.00} s ({fetched / seconds:0} records/s), {seconds / bare.Elapsed.TotalSeconds:0.0}x the bare fetch
+              counts: {reader.GetString(1)}
+              odoo-ingest peak resident memory: {peak.Split(':')[1].Trim()}
+            """);
+        break;
+    }
+
+    if (DateTime.UtcNow > deadline)
+    {
+        Console.Error.WriteLine("the first sync did not finish within 15 minutes");
+        return 1;
+    }
+
+    await Task.Delay(500);
+}
+
+await app.StopAsync();
+Directory.Delete(state, recursive: true);
+return 0;
