@@ -58,6 +58,9 @@ public sealed class OdooSimulatorServer : IAsyncDisposable
 
     public Uri Url => new(_app.Urls.First());
 
+    /// <summary>Cancelled when the host is asked to stop (SIGTERM, Ctrl+C).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     public static async Task<OdooSimulatorServer> StartAsync(OdooSimulatorOptions options, int port = 0, TimeProvider? clock = null)
     {
         var builder = WebApplication.CreateSlimBuilder();

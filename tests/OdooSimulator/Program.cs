@@ -13,18 +13,13 @@ await using var server = await OdooSimulatorServer.StartAsync(options, port);
 OdooSeed.PurchaseOrders(server.Database, orders: 20, linesPerOrder: 3, DateTimeOffset.UtcNow.AddMinutes(-30));
 Console.WriteLine($"DEMO: simulated Odoo 19 (not a real Odoo) at {server.Url}, database '{options.Database}', 20 purchase orders");
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+// The host's console lifetime turns SIGTERM and Ctrl+C into Stopping; the demo writer ends with it.
+var stop = server.Stopping;
 var states = new[] { "draft", "sent", "to approve", "purchase" };
 using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
 try
 {
-    for (var tick = 0; await timer.WaitForNextTickAsync(stop.Token); tick++)
+    for (var tick = 0; await timer.WaitForNextTickAsync(stop); tick++)
     {
         var orderId = tick % 20 + 1;
         server.Database.Run(transaction =>

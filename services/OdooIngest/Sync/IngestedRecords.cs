@@ -7,6 +7,9 @@ using RealtimeSync.ServiceDefaults.Json;
 
 namespace RealtimeSync.OdooIngest.Sync;
 
+/// <summary>A record as stored: its data, version and whether it is a tombstone.</summary>
+public sealed record StoredRecord(JsonObject Data, long Version, bool Archived);
+
 public enum RecordOutcome
 {
     Created,
@@ -24,15 +27,19 @@ public sealed class IngestedRecords(OutboxTable outbox)
 {
     private const string Table = OdooIngestExtensions.Schema + ".records";
 
-    /// <summary>Stores one record as Odoo sent it. <paramref name="odooRecord"/> holds id, write_date and the stream's fields.</summary>
+    /// <summary>
+    /// Stores one record as Odoo sent it (<paramref name="odooRecord"/> holds id, write_date and the stream's fields),
+    /// given what is stored now (<paramref name="stored"/>, read for the whole page by <see cref="ReadManyAsync"/>).
+    /// </summary>
     public async Task<RecordOutcome> UpsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, JsonObject odooRecord, int? parentId, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, JsonObject odooRecord, int? parentId, StoredRecord? stored,
+        CancellationToken cancellationToken)
     {
         var id = (int)odooRecord["id"]!;
         var writeDate = odooRecord["write_date"] is JsonValue stamp && stamp.TryGetValue<string>(out var text) ? text : null;
         var data = new JsonObject(odooRecord.Where(pair => pair.Key is not ("id" or "write_date" or "create_date")).Select(pair => KeyValuePair.Create(pair.Key, pair.Value?.DeepClone())));
 
-        var (current, version, archived) = await ReadAsync(connection, transaction, database, model, id, cancellationToken);
+        var (current, version, archived) = (stored?.Data, stored?.Version ?? 0, stored?.Archived ?? false);
         if (current is not null && !archived && JsonNode.DeepEquals(current, data))
         {
             return RecordOutcome.Unchanged;
@@ -96,20 +103,14 @@ public sealed class IngestedRecords(OutboxTable outbox)
         return archived.Count;
     }
 
-    /// <summary>Ids of the live (not archived) local records of a model, optionally only the children of one parent.</summary>
+    /// <summary>Ids of the live (not archived) local records of a model.</summary>
     public static async Task<HashSet<int>> LiveIdsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string database, string model, int? parentId, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string database, string model, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT odoo_id FROM {Table} WHERE odoo_database = $1 AND model = $2 AND archived_at IS NULL" + (parentId is null ? string.Empty : " AND parent_id = $3"),
-            connection, transaction);
+            $"SELECT odoo_id FROM {Table} WHERE odoo_database = $1 AND model = $2 AND archived_at IS NULL", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = database });
         command.Parameters.Add(new NpgsqlParameter { Value = model });
-        if (parentId is not null)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parentId.Value });
-        }
-
         var ids = new HashSet<int>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -120,18 +121,43 @@ public sealed class IngestedRecords(OutboxTable outbox)
         return ids;
     }
 
-    private static async Task<(JsonObject? Data, long Version, bool Archived)> ReadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, int id, CancellationToken cancellationToken)
+    /// <summary>What is stored for <paramref name="ids"/>, locked for the caller's transaction: one query per page, not per record.</summary>
+    public static async Task<Dictionary<int, StoredRecord>> ReadManyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT data::text, version, archived_at IS NOT NULL FROM {Table} WHERE odoo_database = $1 AND model = $2 AND odoo_id = $3 FOR UPDATE", connection, transaction);
+            $"SELECT odoo_id, data::text, version, archived_at IS NOT NULL FROM {Table} WHERE odoo_database = $1 AND model = $2 AND odoo_id = ANY($3) FOR UPDATE",
+            connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = database });
         command.Parameters.Add(new NpgsqlParameter { Value = model });
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        var stored = new Dictionary<int, StoredRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? (JsonNode.Parse(reader.GetString(0))!.AsObject(), reader.GetInt64(1), reader.GetBoolean(2))
-            : (null, 0, false);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stored[reader.GetInt32(0)] = new StoredRecord(JsonNode.Parse(reader.GetString(1))!.AsObject(), reader.GetInt64(2), reader.GetBoolean(3));
+        }
+
+        return stored;
+    }
+
+    /// <summary>The live children of each of <paramref name="parents"/>, for the orphan check of a whole page.</summary>
+    public static async Task<Dictionary<int, HashSet<int>>> LiveChildrenAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, IReadOnlyCollection<int> parents, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT parent_id, odoo_id FROM {Table} WHERE odoo_database = $1 AND model = $2 AND parent_id = ANY($3) AND archived_at IS NULL", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        command.Parameters.Add(new NpgsqlParameter { Value = model });
+        command.Parameters.Add(new NpgsqlParameter { Value = parents.ToArray() });
+        var children = new Dictionary<int, HashSet<int>>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            (children.TryGetValue(reader.GetInt32(0), out var set) ? set : children[reader.GetInt32(0)] = []).Add(reader.GetInt32(1));
+        }
+
+        return children;
     }
 
     private Task PublishAsync(

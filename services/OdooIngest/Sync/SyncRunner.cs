@@ -160,23 +160,35 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var parentIds = parents.Select(parent => (int)parent["id"]!).ToList();
+        var storedParents = await IngestedRecords.ReadManyAsync(connection, transaction, run.Database, run.Options.Model, parentIds, cancellationToken);
+        var storedChildren = new Dictionary<string, Dictionary<int, StoredRecord>>();
+        var liveChildren = new Dictionary<string, Dictionary<int, HashSet<int>>>();
+        foreach (var relation in run.Options.Children)
+        {
+            var childIds = children.Where(pair => pair.Key.Model == relation.Model).SelectMany(pair => pair.Value).Select(row => (int)row["id"]!).ToList();
+            storedChildren[relation.Model] = await IngestedRecords.ReadManyAsync(connection, transaction, run.Database, relation.Model, childIds, cancellationToken);
+            liveChildren[relation.Model] = await IngestedRecords.LiveChildrenAsync(connection, transaction, run.Database, relation.Model, parentIds, cancellationToken);
+        }
+
         var stored = new List<int>();
         foreach (var parent in parents)
         {
             var id = (int)parent["id"]!;
             await StoreOneAsync(run, connection, transaction, run.Options.Model, parent, async () =>
             {
-                run.Counts.Add(run.Options.Model, Outcome(await records.UpsertAsync(connection, transaction, run.Database, run.Options.Model, parent, null, cancellationToken)));
+                run.Counts.Add(run.Options.Model, Outcome(await records.UpsertAsync(
+                    connection, transaction, run.Database, run.Options.Model, parent, null, storedParents.GetValueOrDefault(id), cancellationToken)));
                 foreach (var relation in run.Options.Children)
                 {
                     var rows = children.GetValueOrDefault((relation.Model, id)) ?? [];
                     foreach (var row in rows)
                     {
-                        run.Counts.Add(relation.Model, Outcome(await records.UpsertAsync(connection, transaction, run.Database, relation.Model, row, id, cancellationToken)));
+                        run.Counts.Add(relation.Model, Outcome(await records.UpsertAsync(
+                            connection, transaction, run.Database, relation.Model, row, id, storedChildren[relation.Model].GetValueOrDefault((int)row["id"]!), cancellationToken)));
                     }
 
-                    var orphans = (await IngestedRecords.LiveIdsAsync(connection, transaction, run.Database, relation.Model, id, cancellationToken))
-                        .Except(rows.Select(row => (int)row["id"]!)).ToList();
+                    var orphans = (liveChildren[relation.Model].GetValueOrDefault(id) ?? []).Except(rows.Select(row => (int)row["id"]!)).ToList();
                     run.Counts.Add(relation.Model, "archived", await records.ArchiveAsync(connection, transaction, run.Database, relation.Model, orphans, "removed from its parent in Odoo", cancellationToken));
                 }
 
@@ -207,11 +219,15 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
                 await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
                 await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
                 {
-                    var parents = await IngestedRecords.LiveIdsAsync(connection, transaction, run.Database, run.Options.Model, null, cancellationToken);
-                    foreach (var row in page.Select(row => row!.AsObject()).Where(row => ParentId(row, relation.Inverse) is { } parent && parents.Contains(parent)))
+                    var rows = page.Select(row => row!.AsObject()).ToList();
+                    var parents = await IngestedRecords.ReadManyAsync(connection, transaction, run.Database, run.Options.Model,
+                        rows.Select(row => ParentId(row, relation.Inverse) ?? 0).Distinct().ToList(), cancellationToken);
+                    var stored = await IngestedRecords.ReadManyAsync(connection, transaction, run.Database, relation.Model, rows.Select(row => (int)row["id"]!).ToList(), cancellationToken);
+                    foreach (var row in rows.Where(row => ParentId(row, relation.Inverse) is { } parent && parents.TryGetValue(parent, out var found) && !found.Archived))
                     {
                         await StoreOneAsync(run, connection, transaction, relation.Model, row, async () =>
-                            run.Counts.Add(relation.Model, Outcome(await records.UpsertAsync(connection, transaction, run.Database, relation.Model, row, ParentId(row, relation.Inverse), cancellationToken))),
+                            run.Counts.Add(relation.Model, Outcome(await records.UpsertAsync(
+                                connection, transaction, run.Database, relation.Model, row, ParentId(row, relation.Inverse), stored.GetValueOrDefault((int)row["id"]!), cancellationToken))),
                             cancellationToken);
                     }
 
@@ -249,7 +265,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var gone = (await IngestedRecords.LiveIdsAsync(connection, transaction, run.Database, model, null, cancellationToken)).Except(inOdoo).ToList();
+            var gone = (await IngestedRecords.LiveIdsAsync(connection, transaction, run.Database, model, cancellationToken)).Except(inOdoo).ToList();
             run.Counts.Add(model, "archived", await records.ArchiveAsync(connection, transaction, run.Database, model, gone, "deleted in Odoo", cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             outboxSignal.Notify();
