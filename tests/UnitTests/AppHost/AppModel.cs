@@ -6,8 +6,9 @@ namespace RealtimeSync.UnitTests.AppHost;
 /// <summary>The AppHost's real model (its Program.cs), built but never started.</summary>
 internal static class AppModel
 {
-    public static async Task<IReadOnlyList<Resource>> LoadAsync() =>
-        (await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>()).Resources;
+    /// <param name="args">AppHost arguments; <c>publish</c> builds the model as <c>AppHost publish</c> does.</param>
+    public static async Task<IReadOnlyList<Resource>> LoadAsync(params string[] args) =>
+        (await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args)).Resources;
 
     public static string RepositoryRoot()
     {

@@ -24,6 +24,9 @@ public sealed class EnvironmentContractTests
         Assert.Equal("127.0.0.1:16379,password=redis-secret", notifier["ConnectionStrings__redis"]);
         Assert.Equal("redis-secret", ConfigurationOptions.Parse(notifier["ConnectionStrings__redis"]).Password);
         Assert.False(notifier.ContainsKey("ConnectionStrings__mergedb"));
+
+        var ingest = ProjectEnvironment.ForRun(Project(resources, "odoo-ingest"), 0, "Production", null);
+        Assert.Equal("http://127.0.0.1:25000", ingest["Odoo__Url"]); // no Odoo configured: the labelled demo simulator
     }
 
     [Fact]

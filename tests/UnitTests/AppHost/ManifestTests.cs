@@ -9,7 +9,7 @@ public sealed class ManifestTests
     public async Task The_checked_in_manifest_is_the_one_the_AppHost_generates()
     {
         var root = AppModel.RepositoryRoot();
-        var generated = ManifestPublisher.Write(await AppModel.LoadAsync(), root);
+        var generated = ManifestPublisher.Write(await AppModel.LoadAsync("publish"), root);
 
         var checkedIn = await File.ReadAllTextAsync(Path.Combine(root, "aspire-manifest.json"));
 
@@ -20,7 +20,7 @@ public sealed class ManifestTests
     [Fact]
     public async Task Every_resource_has_the_aspire_type_its_kind_calls_for()
     {
-        var manifest = JsonNode.Parse(ManifestPublisher.Write(await AppModel.LoadAsync(), AppModel.RepositoryRoot()))!;
+        var manifest = JsonNode.Parse(ManifestPublisher.Write(await AppModel.LoadAsync("publish"), AppModel.RepositoryRoot()))!;
         var resources = manifest["resources"]!.AsObject();
 
         Assert.Equal("https://json.schemastore.org/aspire-8.0.json", (string?)manifest["$schema"]);
