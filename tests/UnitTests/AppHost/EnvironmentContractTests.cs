@@ -27,6 +27,9 @@ public sealed class EnvironmentContractTests
 
         var ingest = ProjectEnvironment.ForRun(Project(resources, "odoo-ingest"), 0, "Production", null);
         Assert.Equal("http://127.0.0.1:25000", ingest["Odoo__Url"]); // no Odoo configured: the labelled demo simulator
+
+        var ingest = ProjectEnvironment.ForRun(Project(resources, "odoo-ingest"), 0, "Production", null);
+        Assert.Equal("http://127.0.0.1:25000", ingest["Odoo__Url"]); // no Odoo configured: the labelled demo simulator
     }
 
     [Fact]
@@ -84,6 +87,7 @@ public sealed class EnvironmentContractTests
             ["odoo-ingest"] = 22000,
             ["change-notifier"] = 23000,
             ["gateway"] = 24000,
+            ["odoo-demo"] = 25000,
         };
         foreach (var project in resources.OfType<ProjectResource>())
         {
