@@ -27,9 +27,6 @@ public sealed class EnvironmentContractTests
 
         var ingest = ProjectEnvironment.ForRun(Project(resources, "odoo-ingest"), 0, "Production", null);
         Assert.Equal("http://127.0.0.1:25000", ingest["Odoo__Url"]); // no Odoo configured: the labelled demo simulator
-
-        var ingest = ProjectEnvironment.ForRun(Project(resources, "odoo-ingest"), 0, "Production", null);
-        Assert.Equal("http://127.0.0.1:25000", ingest["Odoo__Url"]); // no Odoo configured: the labelled demo simulator
     }
 
     [Fact]
