@@ -85,6 +85,26 @@ public sealed class OdooApiTests : IAsyncLifetime
         Assert.Equal(_odoo.Database.Uuid, await api.DatabaseUuidAsync(default));
     }
 
+    [Theory]
+    [InlineData("xmlrpc")]
+    [InlineData("json2")]
+    public async Task A_slow_odoo_times_out_each_attempt_and_says_so(string protocol)
+    {
+        var api = Api(protocol, new OdooOptions { Password = "admin", ApiKey = "simulated-api-key", Timeout = TimeSpan.FromMilliseconds(300) }, attempts: 2);
+        _odoo.Faults.Delay = TimeSpan.FromSeconds(2);
+        try
+        {
+            var error = await Assert.ThrowsAsync<OdooApiException>(() => api.SearchAsync("purchase.order", [], 10, "id asc", default));
+
+            Assert.Equal(OdooErrorKind.Transient, error.Kind);
+            Assert.Contains("did not answer within", error.Message);
+        }
+        finally
+        {
+            _odoo.Faults.Delay = TimeSpan.Zero;
+        }
+    }
+
     [Fact]
     public async Task Auto_picks_json_2_for_odoo_19_with_an_api_key_and_xml_rpc_without()
     {
@@ -92,9 +112,10 @@ public sealed class OdooApiTests : IAsyncLifetime
         Assert.Equal("xmlrpc", (await Factory(new OdooOptions { Password = "admin" })).Protocol);
     }
 
-    private IOdooApi Api(string protocol, OdooOptions? options = null)
+    private IOdooApi Api(string protocol, OdooOptions? options = null, int attempts = 4)
     {
         var settings = Settings(options ?? new OdooOptions { Password = "admin", ApiKey = "simulated-api-key" });
+        settings.MaxAttempts = attempts;
         var transport = new OdooTransport(new HttpClient(), settings);
         return protocol == "json2" ? new Json2OdooApi(transport) : new XmlRpcOdooApi(transport);
     }
@@ -107,7 +128,6 @@ public sealed class OdooApiTests : IAsyncLifetime
         options.Url = _odoo.Url.ToString();
         options.Database = "odoo";
         options.Login = "admin";
-        options.MaxAttempts = 4;
         return options;
     }
 
