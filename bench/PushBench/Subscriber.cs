@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using RealtimeSync.Contracts.Push;
 
 namespace RealtimeSync.Bench;
 
@@ -69,14 +70,11 @@ internal sealed class Subscriber : IAsyncDisposable
         {
             while (_socket.State == WebSocketState.Open)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                var (length, closed, _) = await WebSocketFrames.ReceiveAsync(_socket, buffer, _closing.Token);
+                if (closed)
                 {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), _closing.Token);
-                    length += result.Count;
+                    return;
                 }
-                while (!result.EndOfMessage);
 
                 var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 using var frame = JsonDocument.Parse(buffer.AsMemory(0, length));

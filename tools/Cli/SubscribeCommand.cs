@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using RealtimeSync.Contracts.Push;
 
 namespace RealtimeSync.Cli;
 
@@ -46,16 +47,8 @@ internal static class SubscribeCommand
         {
             while (socket.State == WebSocketState.Open)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), stop.Token);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage);
-
-                if (result.MessageType == WebSocketMessageType.Close)
+                var (length, closed, _) = await WebSocketFrames.ReceiveAsync(socket, buffer, stop.Token);
+                if (closed)
                 {
                     Console.Error.WriteLine($"closed by the server: {(int?)socket.CloseStatus} {socket.CloseStatusDescription}");
                     return 1;

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts.Push;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.Delivery;
 using RealtimeSync.ServiceDefaults.Auth;
@@ -62,21 +63,13 @@ public static class WebSocketEndpoint
         {
             while (socket.State == WebSocketState.Open)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                var (length, closed, tooBig) = await WebSocketFrames.ReceiveAsync(socket, buffer, cancellationToken);
+                if (tooBig)
                 {
-                    if (length == buffer.Length)
-                    {
-                        return (CloseCodes.MessageTooBig, $"frames are limited to {settings.MaxClientMessageBytes} bytes");
-                    }
-
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
-                    length += result.Count;
+                    return (CloseCodes.MessageTooBig, $"frames are limited to {settings.MaxClientMessageBytes} bytes");
                 }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
-                if (result.MessageType == WebSocketMessageType.Close)
+                if (closed)
                 {
                     return (WebSocketCloseStatus.NormalClosure, "bye");
                 }

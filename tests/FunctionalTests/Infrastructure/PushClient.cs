@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using RealtimeSync.Contracts.Push;
 
 namespace RealtimeSync.FunctionalTests.Infrastructure;
 
@@ -163,16 +164,8 @@ public sealed class PushClient : IAsyncDisposable
         {
             while (_socket.State == WebSocketState.Open)
             {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), _closing.Token);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage);
-
-                if (result.MessageType == WebSocketMessageType.Close)
+                var (length, closed, _) = await WebSocketFrames.ReceiveAsync(_socket, buffer, _closing.Token);
+                if (closed)
                 {
                     break;
                 }
