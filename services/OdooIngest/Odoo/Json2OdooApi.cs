@@ -11,14 +11,14 @@ public sealed class Json2OdooApi(OdooTransport transport) : IOdooApi
     public string Protocol => "json2";
 
     public async Task<JsonArray> SearchReadAsync(string model, JsonArray domain, IReadOnlyList<string> fields, int limit, string order, CancellationToken cancellationToken) =>
-        (JsonArray)(await CallAsync(model, "search_read", new JsonObject
+        Array(await CallAsync(model, "search_read", new JsonObject
         {
             ["domain"] = domain.DeepClone(),
             ["fields"] = Names(fields),
             ["limit"] = limit,
             ["order"] = order,
             ["context"] = OdooContext.WithArchived(),
-        }, cancellationToken))!;
+        }, cancellationToken));
 
     public async Task<IReadOnlyList<int>> SearchAsync(string model, JsonArray domain, int limit, string order, CancellationToken cancellationToken) =>
         ((JsonArray)(await CallAsync(model, "search", new JsonObject
@@ -30,12 +30,12 @@ public sealed class Json2OdooApi(OdooTransport transport) : IOdooApi
         }, cancellationToken))!).Select(id => (int)id!).ToList();
 
     public async Task<JsonArray> ReadAsync(string model, IReadOnlyList<int> ids, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
-        (JsonArray)(await CallAsync(model, "read", new JsonObject
+        Array(await CallAsync(model, "read", new JsonObject
         {
             ["ids"] = new JsonArray(ids.Select(id => (JsonNode?)id).ToArray()),
             ["fields"] = Names(fields),
             ["context"] = OdooContext.WithArchived(),
-        }, cancellationToken))!;
+        }, cancellationToken));
 
     public async Task<string?> DatabaseUuidAsync(CancellationToken cancellationToken) =>
         await CallAsync("ir.config_parameter", "get_param", new JsonObject { ["key"] = "database.uuid" }, cancellationToken) is JsonValue value && value.TryGetValue<string>(out var uuid) ? uuid : null;
@@ -51,8 +51,11 @@ public sealed class Json2OdooApi(OdooTransport transport) : IOdooApi
             request.Headers.Add("X-Odoo-Database", options.Database);
             return request;
         }, Classify, cancellationToken);
-        return JsonNode.Parse(response);
+        return OdooTransport.Parse(response, body => JsonNode.Parse(body));
     }
+
+    private static JsonArray Array(JsonNode? answer) =>
+        answer as JsonArray ?? throw new OdooApiException(OdooErrorKind.Fault, $"Odoo answered {answer?.ToJsonString() ?? "nothing"} where a list was expected");
 
     private static OdooApiException? Classify(HttpStatusCode status, string body)
     {
@@ -61,7 +64,7 @@ public sealed class Json2OdooApi(OdooTransport transport) : IOdooApi
             return null;
         }
 
-        var message = (JsonNode.Parse(body) as JsonObject)?["message"]?.ToString() ?? body;
+        var message = OdooTransport.Parse(body, text => (JsonNode.Parse(text) as JsonObject)?["message"]?.ToString() ?? text);
         return status == HttpStatusCode.Unauthorized
             ? new OdooApiException(OdooErrorKind.Credentials, $"Odoo rejected the API key (401): check Odoo__ApiKey. {message}")
             : new OdooApiException(OdooErrorKind.Fault, $"Odoo answered {(int)status}: {message}", status == HttpStatusCode.Forbidden ? 4 : 2);

@@ -72,4 +72,17 @@ public sealed class OdooTransport
             throw new OdooApiException(OdooErrorKind.Transient, $"Odoo did not answer within {Options.Timeout.TotalSeconds:0} s", inner: ex);
         }
     }
+
+    /// <summary>Parses an answer; one that is not what the protocol promises (an HTML page from a proxy, say) is a fault, not a crash.</summary>
+    public static T Parse<T>(string body, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(body);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or System.Xml.XmlException or FormatException or InvalidCastException or InvalidOperationException or NullReferenceException)
+        {
+            throw new OdooApiException(OdooErrorKind.Fault, $"Odoo's answer is not what the protocol promises ({ex.GetType().Name}): {body[..Math.Min(body.Length, 200)]}", inner: ex);
+        }
+    }
 }

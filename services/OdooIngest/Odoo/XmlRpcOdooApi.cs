@@ -18,13 +18,13 @@ public sealed class XmlRpcOdooApi(OdooTransport transport) : IOdooApi
     public async Task<JsonNode?> VersionAsync(CancellationToken cancellationToken) => await CallAsync("common", "version", [], cancellationToken);
 
     public async Task<JsonArray> SearchReadAsync(string model, JsonArray domain, IReadOnlyList<string> fields, int limit, string order, CancellationToken cancellationToken) =>
-        (JsonArray)(await ExecuteAsync(model, "search_read", [domain], Kwargs(fields, limit, order), cancellationToken))!;
+        Array(await ExecuteAsync(model, "search_read", [domain], Kwargs(fields, limit, order), cancellationToken));
 
     public async Task<IReadOnlyList<int>> SearchAsync(string model, JsonArray domain, int limit, string order, CancellationToken cancellationToken) =>
-        ((JsonArray)(await ExecuteAsync(model, "search", [domain], Kwargs(null, limit, order), cancellationToken))!).Select(id => (int)id!).ToList();
+        Array(await ExecuteAsync(model, "search", [domain], Kwargs(null, limit, order), cancellationToken)).Select(id => (int)id!).ToList();
 
     public async Task<JsonArray> ReadAsync(string model, IReadOnlyList<int> ids, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
-        (JsonArray)(await ExecuteAsync(model, "read", [new JsonArray(ids.Select(id => (JsonNode?)id).ToArray())], Kwargs(fields, null, null), cancellationToken))!;
+        Array(await ExecuteAsync(model, "read", [new JsonArray(ids.Select(id => (JsonNode?)id).ToArray())], Kwargs(fields, null, null), cancellationToken));
 
     public async Task<string?> DatabaseUuidAsync(CancellationToken cancellationToken) =>
         await ExecuteAsync("ir.config_parameter", "get_param", ["database.uuid"], [], cancellationToken) is JsonValue value && value.TryGetValue<string>(out var uuid) ? uuid : null;
@@ -55,8 +55,11 @@ public sealed class XmlRpcOdooApi(OdooTransport transport) : IOdooApi
             () => new HttpRequestMessage(HttpMethod.Post, transport.Url($"xmlrpc/2/{endpoint}")) { Content = new StringContent(body, Encoding.UTF8, "text/xml") },
             (status, _) => status == HttpStatusCode.OK ? null : new OdooApiException(OdooErrorKind.Fault, $"XML-RPC call answered HTTP {(int)status}"),
             cancellationToken);
-        return XmlRpcCodec.Response(response);
+        return OdooTransport.Parse(response, XmlRpcCodec.Response);
     }
+
+    private static JsonArray Array(JsonNode? answer) =>
+        answer as JsonArray ?? throw new OdooApiException(OdooErrorKind.Fault, $"Odoo answered {answer?.ToJsonString() ?? "nothing"} where a list was expected");
 
     private static JsonObject Kwargs(IReadOnlyList<string>? fields, int? limit, string? order)
     {

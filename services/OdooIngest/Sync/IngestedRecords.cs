@@ -50,7 +50,8 @@ public sealed class IngestedRecords(OutboxTable outbox)
             INSERT INTO {Table} (odoo_database, model, odoo_id, parent_id, data, odoo_write_date, version)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (odoo_database, model, odoo_id) DO UPDATE SET parent_id = EXCLUDED.parent_id, data = EXCLUDED.data,
-                odoo_write_date = EXCLUDED.odoo_write_date, version = EXCLUDED.version, archived_at = NULL, archived_reason = NULL, synced_at = now()
+                odoo_write_date = EXCLUDED.odoo_write_date, version = {Table}.version + 1, archived_at = NULL, archived_reason = NULL, synced_at = now()
+            RETURNING version
             """, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = database });
@@ -59,18 +60,19 @@ public sealed class IngestedRecords(OutboxTable outbox)
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)parentId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
             command.Parameters.Add(new NpgsqlParameter { Value = data.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)writeDate ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = version + 1 });
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            command.Parameters.Add(new NpgsqlParameter { Value = 1L });
+            version = (long)(await command.ExecuteScalarAsync(cancellationToken))!; // from the row itself, never from a snapshot read earlier
         }
 
         var operation = current is null || archived ? ChangeOperation.Created : ChangeOperation.Updated;
-        await PublishAsync(connection, transaction, database, model, id, version + 1, operation, changed, RecordDiff.Values(data, changed), cancellationToken);
+        await PublishAsync(connection, transaction, database, model, id, version, operation, changed, RecordDiff.Values(data, changed), cancellationToken);
         return operation == ChangeOperation.Created ? RecordOutcome.Created : RecordOutcome.Updated;
     }
 
     /// <summary>Archives local records that Odoo no longer has (a tombstone with the reason), and publishes their deletion.</summary>
     public async Task<int> ArchiveAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, IReadOnlyCollection<int> ids, string reason, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, IReadOnlyCollection<int> ids, string reason, CancellationToken cancellationToken,
+        int? onlyUnderParent = null)
     {
         if (ids.Count == 0)
         {
@@ -79,13 +81,14 @@ public sealed class IngestedRecords(OutboxTable outbox)
 
         await using var command = new NpgsqlCommand($"""
             UPDATE {Table} SET archived_at = now(), archived_reason = $4, version = version + 1
-            WHERE odoo_database = $1 AND model = $2 AND odoo_id = ANY($3) AND archived_at IS NULL
+            WHERE odoo_database = $1 AND model = $2 AND odoo_id = ANY($3) AND archived_at IS NULL AND ($5::integer IS NULL OR parent_id = $5)
             RETURNING odoo_id, version
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = database });
         command.Parameters.Add(new NpgsqlParameter { Value = model });
         command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = reason });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)onlyUnderParent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         var archived = new List<(int Id, long Version)>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

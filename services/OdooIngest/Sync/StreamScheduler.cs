@@ -30,10 +30,13 @@ public sealed partial class StreamScheduler(
             return false;
         }
 
-        var trigger = Trigger0(stream);
-        if (trigger.CurrentCount == 0)
+        try
         {
-            trigger.Release();
+            Trigger0(stream).Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A run is already asked for.
         }
 
         return true;
@@ -67,7 +70,7 @@ public sealed partial class StreamScheduler(
                     (failures, pause) = result switch
                     {
                         { Error: OdooErrorKind.Credentials } => (failures + 1, CredentialsPause),
-                        { Error: OdooErrorKind.Transient } => (failures + 1, Backoff.Exponential(failures + 1, TimeSpan.FromMinutes(1), options.Interval)),
+                        { Error: OdooErrorKind.Transient or OdooErrorKind.Fault } => (failures + 1, Backoff.Exponential(failures + 1, TimeSpan.FromMinutes(5), options.Interval)),
                         { Status: RunStatus.Blocked } => (failures + 1, CredentialsPause),
                         _ => (0, options.Interval),
                     };
@@ -80,8 +83,9 @@ public sealed partial class StreamScheduler(
                 {
                     return;
                 }
-                catch (Exception ex) when (ex is OperationCanceledException or OdooApiException or Npgsql.NpgsqlException or TimeoutException)
+                catch (Exception ex)
                 {
+                    // Whatever went wrong, this stream backs off and tries again; it never stops silently.
                     failures++;
                     api = null;
                     pause = Backoff.Exponential(failures, TimeSpan.FromMinutes(1), options.Interval);

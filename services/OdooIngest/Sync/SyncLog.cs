@@ -77,7 +77,7 @@ public sealed class SyncLog(NpgsqlDataSource dataSource)
 
     /// <summary>Moves the watermark inside the caller's transaction: the same one that stored the records it covers.</summary>
     public static async Task AdvanceWatermarkAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string stream, string database, DateTimeOffset watermark, bool reconciled, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string stream, string database, DateTimeOffset? watermark, bool reconciled, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"""
             UPDATE {Schema}.sync_state SET watermark = $3, updated_at = now(), last_reconciled_at = CASE WHEN $4 THEN now() ELSE last_reconciled_at END
@@ -85,7 +85,7 @@ public sealed class SyncLog(NpgsqlDataSource dataSource)
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = stream });
         command.Parameters.Add(new NpgsqlParameter { Value = database });
-        command.Parameters.Add(new NpgsqlParameter { Value = watermark });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)watermark ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = reconciled });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

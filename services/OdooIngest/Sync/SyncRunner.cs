@@ -74,7 +74,8 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
-                var watermark = run.OldestFailure is { } oldest && oldest < runStart ? oldest : runStart;
+                // A failed record holds the watermark at its write_date; one whose write_date is unknown holds it where it was.
+                var watermark = run.FailureWithoutDate ? state.Watermark : run.OldestFailure is { } oldest && oldest < runStart ? oldest : runStart;
                 await SyncLog.AdvanceWatermarkAsync(connection, transaction, stream, database, watermark, reconcile, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -171,6 +172,9 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             liveChildren[relation.Model] = await IngestedRecords.LiveChildrenAsync(connection, transaction, run.Database, relation.Model, parentIds, cancellationToken);
         }
 
+        // A child that moved from one parent of this page to another is not an orphan of the first.
+        var listedInPage = run.Options.Children.ToDictionary(relation => relation.Model,
+            relation => parents.SelectMany(parent => parent[relation.Field] as JsonArray ?? []).Select(id => (int)id!).ToHashSet());
         var stored = new List<int>();
         foreach (var parent in parents)
         {
@@ -188,8 +192,9 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
                             connection, transaction, run.Database, relation.Model, row, id, storedChildren[relation.Model].GetValueOrDefault((int)row["id"]!), cancellationToken)));
                     }
 
-                    var orphans = (liveChildren[relation.Model].GetValueOrDefault(id) ?? []).Except(rows.Select(row => (int)row["id"]!)).ToList();
-                    run.Counts.Add(relation.Model, "archived", await records.ArchiveAsync(connection, transaction, run.Database, relation.Model, orphans, "removed from its parent in Odoo", cancellationToken));
+                    var orphans = (liveChildren[relation.Model].GetValueOrDefault(id) ?? []).Except(listedInPage[relation.Model]).ToList();
+                    run.Counts.Add(relation.Model, "archived", await records.ArchiveAsync(
+                        connection, transaction, run.Database, relation.Model, orphans, "removed from its parent in Odoo", cancellationToken, onlyUnderParent: id));
                 }
 
                 stored.Add(id);
@@ -280,11 +285,11 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             await store();
             await transaction.ReleaseAsync("record", cancellationToken);
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or FormatException or InvalidCastException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await transaction.RollbackAsync("record", cancellationToken);
             var id = (int)row["id"]!;
-            var writeDate = (string?)(row["write_date"] as JsonValue);
+            var writeDate = row["write_date"] is JsonValue stamp && stamp.TryGetValue<string>(out var text) ? text : null;
             await SyncLog.RecordFailureAsync(connection, transaction, run.Stream, run.Database, model, id, writeDate, ex.Message, cancellationToken);
             run.Counts.Add(model, "failed");
             run.Errors.Add($"{model} {id}: {ex.Message}");
@@ -320,11 +325,16 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
     {
         public DateTimeOffset? OldestFailure { get; private set; }
 
+        public bool FailureWithoutDate { get; private set; }
+
         public void NoteFailure(string? writeDate)
         {
-            var at = writeDate is not null && DateTimeOffset.TryParse(writeDate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-                ? parsed
-                : DateTimeOffset.MinValue;
+            if (writeDate is null || !DateTimeOffset.TryParse(writeDate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            {
+                FailureWithoutDate = true;
+                return;
+            }
+
             OldestFailure = OldestFailure is { } known && known < at ? known : at;
         }
     }
