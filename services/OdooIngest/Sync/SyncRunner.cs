@@ -105,7 +105,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
     /// <summary>Everything in the window [from, ∞) of write_date, paged by id; the whole model on a first sync.</summary>
     private async Task SyncWindowAsync(Run run, DateTimeOffset? from, CancellationToken cancellationToken)
     {
-        var fields = run.Options.Fields.Append("write_date").Concat(run.Options.Children.Select(child => child.Field)).Distinct().ToList();
+        var fields = run.Options.ReadFields();
         var lastId = 0;
         while (true)
         {
@@ -128,7 +128,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
     /// <summary>Records that failed in an earlier run are read again by id, whatever their write_date.</summary>
     private async Task RetryFailedAsync(Run run, CancellationToken cancellationToken)
     {
-        var fields = run.Options.Fields.Append("write_date").Concat(run.Options.Children.Select(child => child.Field)).Distinct().ToList();
+        var fields = run.Options.ReadFields();
         var failed = await log.FailedIdsAsync(run.Stream, run.Database, run.Options.Model, cancellationToken);
         foreach (var chunk in failed.Chunk(ReadChunk))
         {
@@ -148,7 +148,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         foreach (var relation in run.Options.Children)
         {
             var ids = parents.SelectMany(parent => parent[relation.Field] as JsonArray ?? []).Select(id => (int)id!).ToList();
-            var fields = relation.Fields.Append("write_date").Append(relation.Inverse).Distinct().ToList();
+            var fields = relation.ReadFields();
             foreach (var chunk in ids.Chunk(ReadChunk))
             {
                 foreach (var row in (await run.Odoo.ReadAsync(relation.Model, chunk, fields, cancellationToken)).Select(row => row!.AsObject()))
@@ -211,7 +211,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
     {
         foreach (var relation in run.Options.Children)
         {
-            var fields = relation.Fields.Append("write_date").Append(relation.Inverse).Distinct().ToList();
+            var fields = relation.ReadFields();
             var lastId = 0;
             while (true)
             {

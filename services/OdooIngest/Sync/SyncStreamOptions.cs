@@ -34,6 +34,9 @@ public sealed class SyncStreamOptions
     /// <summary>A run that takes longer is cancelled (and its watermark not advanced).</summary>
     public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>What a parent read asks for: the stream's fields, write_date, and each child relation's ids.</summary>
+    public List<string> ReadFields() => Fields.Append("write_date").Concat(Children.Select(child => child.Field)).Distinct().ToList();
+
     public JsonArray ParsedDomain() => JsonNode.Parse(Domain) as JsonArray ?? throw new InvalidOperationException($"Domain of {Model} is not a JSON array: {Domain}");
 }
 
@@ -48,6 +51,9 @@ public sealed class ChildRelation
     public string Inverse { get; set; } = string.Empty;
 
     public List<string> Fields { get; set; } = [];
+
+    /// <summary>What a child read asks for: its fields, write_date, and the link to its parent.</summary>
+    public List<string> ReadFields() => Fields.Append("write_date").Append(Inverse).Distinct().ToList();
 }
 
 public sealed class IngestOptions

@@ -132,6 +132,16 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
 
     public void Complete() => _queue.Writer.TryComplete();
 
+    /// <summary>Queues a heartbeat every <paramref name="interval"/> until the connection ends, whatever its transport.</summary>
+    public async Task SendHeartbeatsAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            Enqueue(PushGateway.Delivery.Frames.Heartbeat());
+        }
+    }
+
     private bool EnqueueFormatted(string frame)
     {
         if (_queue.Writer.TryWrite(frame))

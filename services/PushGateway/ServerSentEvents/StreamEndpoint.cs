@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.Delivery;
-using RealtimeSync.PushGateway.WebSockets;
+using RealtimeSync.PushGateway.Http;
 using RealtimeSync.ServiceDefaults.Auth;
 using RealtimeSync.ServiceDefaults.Http;
 
@@ -27,15 +27,10 @@ public static class StreamEndpoint
         IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
     {
         var subscriber = Subscriber.From(http.User);
-        var requested = (topics ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (requested.FirstOrDefault(topic => !ClientCommand.IsValidTopic(topic)) is { } invalid)
+        var (requested, problem) = TopicList.Read(topics, subscriber, access);
+        if (problem is not null)
         {
-            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid topic", $"'{invalid}' is not a topic name.");
-        }
-
-        if (requested.Select(topic => access.Refusal(subscriber, topic)).FirstOrDefault(reason => reason is not null) is { } refusal)
-        {
-            return JsonRequestBody.Problem(StatusCodes.Status403Forbidden, "Topic not allowed", refusal);
+            return problem;
         }
 
         if (!Cursor.TryDecode(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId, out var from))
@@ -56,8 +51,7 @@ public static class StreamEndpoint
             connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout));
             var all = requested.Concat([subscriber.UserTopic, TopicAccess.Broadcast]).Concat(from.Keys.Where(topic => access.Refusal(subscriber, topic) is null));
             subscriptions.Subscribe(connection, all, from, (accepted, _) => connection.Enqueue(Frames.Subscribed(accepted)), ending.Token);
-            using var heartbeat = new PeriodicTimer(settings.HeartbeatInterval);
-            var beating = BeatAsync(connection, heartbeat, ending.Token);
+            var beating = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, ending.Token);
             await foreach (var frame in connection.Frames.ReadAllAsync(ending.Token))
             {
                 await http.Response.WriteAsync(frame, ending.Token);
@@ -77,14 +71,6 @@ public static class StreamEndpoint
         }
 
         return Results.Empty;
-    }
-
-    private static async Task BeatAsync(ClientConnection connection, PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        while (await timer.WaitForNextTickAsync(cancellationToken))
-        {
-            connection.Enqueue(Frames.Heartbeat());
-        }
     }
 
     /// <summary>Change messages carry the resume cursor as their id; control frames are named events.</summary>

@@ -40,7 +40,7 @@ public static class WebSocketEndpoint
             connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout));
             subscriptions.Subscribe(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _) => { }, sendingEnds.Token);
             var sending = SendAsync(connection, socket, lifetime.ApplicationStopping, sendingEnds.Token);
-            var heartbeats = HeartbeatAsync(connection, settings.HeartbeatInterval, sendingEnds.Token);
+            var heartbeats = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, sendingEnds.Token);
             var close = await ReceiveAsync(connection, socket, subscriptions, registry, settings, http.RequestAborted);
             await sendingEnds.CancelAsync();
             await Task.WhenAll(sending, heartbeats).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -144,15 +144,6 @@ public static class WebSocketEndpoint
         catch (OperationCanceledException)
         {
             // The receiver ended the connection and closes it with its own reason.
-        }
-    }
-
-    private static async Task HeartbeatAsync(ClientConnection connection, TimeSpan interval, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(interval);
-        while (await timer.WaitForNextTickAsync(cancellationToken))
-        {
-            connection.Enqueue(Frames.Heartbeat());
         }
     }
 
