@@ -4,14 +4,17 @@ using RealtimeSync.PushLog;
 namespace RealtimeSync.PushGateway.Delivery;
 
 /// <summary>Subscribes a connection to topics, whatever its transport: checks access, registers for live messages, then replays.</summary>
-public sealed class Subscriptions(SubscriptionRegistry registry, TopicAccess access, TopicLog log, ILogger<TopicSubscription> logger)
+public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAccess access, TopicLog log, ILogger<TopicSubscription> logger)
 {
     /// <summary>
-    /// Registers each allowed topic before reading its history, so nothing published meanwhile is missed;
-    /// calls <paramref name="acknowledge"/> with the accepted and refused topics, then starts the replays in
-    /// the background, so the acknowledgement reaches the client before any replayed message.
+    /// Registers each allowed topic before reading anything, so nothing published meanwhile is missed. A topic
+    /// subscribed "from now" starts at the head read before the acknowledgement: whatever the client does after
+    /// the acknowledgement comes after that head, and a message published before it (still in flight on pub/sub)
+    /// is not mistaken for a new one. Then calls <paramref name="acknowledge"/> with the accepted and refused
+    /// topics and starts the replays in the background, so the acknowledgement reaches the client first.
+    /// When the topic log cannot be read the connection ends, and the client resumes elsewhere or later.
     /// </summary>
-    public void Subscribe(
+    public async Task SubscribeAsync(
         ClientConnection connection,
         IEnumerable<string> topics,
         IReadOnlyDictionary<string, TopicPosition>? from,
@@ -20,7 +23,8 @@ public sealed class Subscriptions(SubscriptionRegistry registry, TopicAccess acc
     {
         var accepted = new List<string>();
         var refused = new List<(string, string)>();
-        var starting = new List<(TopicSubscription Subscription, bool Replay)>();
+        var starting = new List<TopicSubscription>();
+        var fromNow = new List<TopicSubscription>();
         foreach (var topic in topics.Distinct(StringComparer.Ordinal))
         {
             if (access.Refusal(connection.Subscriber, topic) is { } reason)
@@ -38,16 +42,39 @@ public sealed class Subscriptions(SubscriptionRegistry registry, TopicAccess acc
             var subscription = TopicSubscription.Create(topic, position, connection, log, logger, connection.SendQueueLimit);
             if (registry.Subscribe(connection, subscription))
             {
-                starting.Add((subscription, position is not null));
+                starting.Add(subscription);
+                if (position is null)
+                {
+                    fromNow.Add(subscription);
+                }
             }
 
             accepted.Add(topic);
         }
 
-        acknowledge(accepted, refused);
-        foreach (var (subscription, replay) in starting)
+        if (fromNow.Count > 0)
         {
-            _ = subscription.StartAsync(replay, cancellationToken);
+            try
+            {
+                var heads = await log.HeadsAsync(fromNow.Select(subscription => subscription.Topic).ToList());
+                fromNow.Zip(heads).ToList().ForEach(pair => pair.First.StartAt(pair.Second));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogHeadsUnreadable(ex, connection.Id);
+                starting.ForEach(subscription => registry.Unsubscribe(connection, subscription.Topic));
+                connection.End(EndReason.ReplayFailed);
+                return;
+            }
+        }
+
+        acknowledge(accepted, refused);
+        foreach (var subscription in starting)
+        {
+            _ = subscription.StartAsync(cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read topic heads to subscribe connection {ConnectionId}; ending it so the client resumes")]
+    private partial void LogHeadsUnreadable(Exception exception, string connectionId);
 }

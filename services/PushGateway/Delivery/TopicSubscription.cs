@@ -40,8 +40,8 @@ public sealed partial class TopicSubscription
 
     /// <summary>
     /// Subscribes from <paramref name="from"/> (replaying what came after it; an empty epoch means "from the
-    /// topic's first message"), or from the topic's current position when null. Register the result for live
-    /// messages before awaiting <see cref="StartAsync"/>.
+    /// topic's first message"); when null, <see cref="StartAt"/> places it at the topic's head. Register the
+    /// result for live messages before reading the head, and before <see cref="StartAsync"/>.
     /// </summary>
     public static TopicSubscription Create(string topic, TopicPosition? from, ClientConnection connection, TopicLog log, ILogger logger, int bufferLimit)
     {
@@ -55,7 +55,17 @@ public sealed partial class TopicSubscription
         return subscription;
     }
 
-    public Task StartAsync(bool replay, CancellationToken cancellationToken) => CatchUpAsync(replay, cancellationToken);
+    /// <summary>Starts from the topic's head, read after registering: live messages at or below it are not new.</summary>
+    public void StartAt(TopicHead head)
+    {
+        lock (_gate)
+        {
+            _epoch = head.Epoch;
+            _last = head.Offset;
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => CatchUpAsync(cancellationToken);
 
     /// <summary>Stops delivery (unsubscribe, or replaced by a resuming subscription); a running catch-up ends at its next step.</summary>
     public void Close()
@@ -106,17 +116,17 @@ public sealed partial class TopicSubscription
 
         if (needsCatchUp)
         {
-            _ = CatchUpAsync(replay: true, CancellationToken.None);
+            _ = CatchUpAsync(CancellationToken.None);
         }
     }
 
-    private async Task CatchUpAsync(bool replay, CancellationToken cancellationToken)
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await CatchUpOnceAsync(replay, cancellationToken);
+                await CatchUpOnceAsync(cancellationToken);
                 return;
             }
             catch (OperationCanceledException)
@@ -134,29 +144,16 @@ public sealed partial class TopicSubscription
                 }
 
                 await Task.Delay(Backoff.Exponential(attempt, TimeSpan.FromSeconds(5)), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                replay = replay || _epoch is not null;
             }
         }
     }
 
-    private async Task CatchUpOnceAsync(bool replay, CancellationToken cancellationToken)
+    private async Task CatchUpOnceAsync(CancellationToken cancellationToken)
     {
-        if (!replay)
-        {
-            // "From now" means from registration. The head is read after registering, so messages already
-            // buffered (published after registration) may be at or below it: they are delivered, not skipped.
-            var head = (await _log.HeadsAsync([Topic]))[0];
-            lock (_gate)
-            {
-                var firstLive = _buffer.Where(message => message.Epoch == head.Epoch).Select(message => message.Offset).DefaultIfEmpty(long.MaxValue).Min();
-                _epoch = head.Epoch;
-                _last = Math.Min(head.Offset, firstLive - 1);
-            }
-        }
-
+        var page = Math.Min(ReplayPage, _connection.SendQueueLimit); // a page must fit in an empty send queue
         for (var round = 1; ; round++)
         {
-            await _connection.WaitForRoomAsync(ReplayPage, cancellationToken);
+            await _connection.WaitForRoomAsync(page, cancellationToken);
             string? epoch;
             long last;
             lock (_gate)
@@ -169,7 +166,7 @@ public sealed partial class TopicSubscription
                 (epoch, last) = (_epoch, _last);
             }
 
-            var read = await _log.ReadAfterAsync(Topic, epoch, last, ReplayPage);
+            var read = await _log.ReadAfterAsync(Topic, epoch, last, page);
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
@@ -194,7 +191,7 @@ public sealed partial class TopicSubscription
                 }
 
                 var progressed = _last != last;
-                if (read.Messages.Count == ReplayPage && progressed && round < MaxCatchUpRounds)
+                if (read.Messages.Count == page && progressed && round < MaxCatchUpRounds)
                 {
                     continue; // more history to read before the buffer
                 }

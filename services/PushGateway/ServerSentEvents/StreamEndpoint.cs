@@ -50,7 +50,7 @@ public static class StreamEndpoint
             await http.Response.WriteAsync($"retry: 2000\n\n", ending.Token);
             connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout));
             var all = requested.Concat([subscriber.UserTopic, TopicAccess.Broadcast]).Concat(from.Keys.Where(topic => access.Refusal(subscriber, topic) is null));
-            subscriptions.Subscribe(connection, all, from, (accepted, _) => connection.Enqueue(Frames.Subscribed(accepted)), ending.Token);
+            await subscriptions.SubscribeAsync(connection, all, from, (accepted, _) => connection.Enqueue(Frames.Subscribed(accepted)), ending.Token);
             var beating = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, ending.Token);
             await foreach (var frame in connection.Frames.ReadAllAsync(ending.Token))
             {

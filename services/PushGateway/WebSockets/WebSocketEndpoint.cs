@@ -37,8 +37,9 @@ public static class WebSocketEndpoint
         using var sendingEnds = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.EndToken);
         try
         {
-            connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout));
-            subscriptions.Subscribe(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _) => { }, sendingEnds.Token);
+            // Welcome once the own topics stand at their heads: anything sent to this user after it is delivered.
+            await subscriptions.SubscribeAsync(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _) =>
+                connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout)), sendingEnds.Token);
             var sending = SendAsync(connection, socket, lifetime.ApplicationStopping, sendingEnds.Token);
             var heartbeats = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, sendingEnds.Token);
             var close = await ReceiveAsync(connection, socket, subscriptions, registry, settings, http.RequestAborted);
@@ -80,7 +81,7 @@ public static class WebSocketEndpoint
                     continue;
                 }
 
-                Apply(command, connection, subscriptions, registry, settings, cancellationToken);
+                await ApplyAsync(command, connection, subscriptions, registry, settings, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
@@ -91,7 +92,7 @@ public static class WebSocketEndpoint
         return (WebSocketCloseStatus.NormalClosure, "bye");
     }
 
-    private static void Apply(
+    private static async Task ApplyAsync(
         ClientCommand command, ClientConnection connection, Subscriptions subscriptions, SubscriptionRegistry registry, PushGatewayOptions settings, CancellationToken cancellationToken)
     {
         switch (command.Type)
@@ -103,7 +104,7 @@ public static class WebSocketEndpoint
                 connection.Enqueue(Frames.Error("too_many_subscriptions", $"at most {settings.MaxSubscriptions} topics per connection"));
                 break;
             case "subscribe":
-                subscriptions.Subscribe(connection, command.Topics, command.From, (accepted, refused) =>
+                await subscriptions.SubscribeAsync(connection, command.Topics, command.From, (accepted, refused) =>
                 {
                     foreach (var (topic, reason) in refused)
                     {
