@@ -23,6 +23,7 @@ public static class PushGatewayExtensions
         builder.Services.AddSingleton<Subscriptions>();
         builder.Services.AddHostedService<RedisFanout>();
         builder.Services.AddSingleton<InstanceStats>();
+        builder.Services.AddSingleton<UserQueues>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InstanceStats>());
         return builder;
     }

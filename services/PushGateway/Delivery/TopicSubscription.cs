@@ -50,6 +50,7 @@ public sealed partial class TopicSubscription
         {
             subscription._epoch = string.IsNullOrEmpty(position.Epoch) ? null : position.Epoch;
             subscription._last = position.Offset;
+            connection.Reposition(topic, position); // a cursor taken before the replay ends still holds this topic
         }
 
         return subscription;
@@ -62,6 +63,7 @@ public sealed partial class TopicSubscription
         {
             _epoch = head.Epoch;
             _last = head.Offset;
+            _connection.Reposition(Topic, new TopicPosition(head.Epoch ?? string.Empty, head.Offset));
         }
     }
 

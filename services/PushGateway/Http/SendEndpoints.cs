@@ -21,7 +21,7 @@ public static class SendEndpoints
         return app;
     }
 
-    private static async Task<IResult> SendAsync(HttpContext http, TopicLog log, IOptions<PushGatewayOptions> options)
+    private static async Task<IResult> SendAsync(HttpContext http, TopicLog log, UserQueues userQueues, IOptions<PushGatewayOptions> options)
     {
         var (message, problem) = await ReadAsync(http, options.Value);
         if (message is null)
@@ -36,15 +36,15 @@ public static class SendEndpoints
             return JsonRequestBody.Problem(StatusCodes.Status403Forbidden, "Recipient not allowed", "Only an admin may send to another user; omit 'to' to reach your own tabs.");
         }
 
-        return await AppendAsync(http, log, message, sender, [$"users/{recipient}"]);
+        return await AppendAsync(http, log, userQueues, message, sender, [$"users/{recipient}"]);
     }
 
-    private static async Task<IResult> BroadcastAsync(HttpContext http, TopicLog log, IOptions<PushGatewayOptions> options)
+    private static async Task<IResult> BroadcastAsync(HttpContext http, TopicLog log, UserQueues userQueues, IOptions<PushGatewayOptions> options)
     {
         var (message, problem) = await ReadAsync(http, options.Value);
         return message is null
             ? problem!
-            : await AppendAsync(http, log, message, Subscriber.From(http.User), message.Topics.Count > 0 ? message.Topics : [TopicAccess.Broadcast]);
+            : await AppendAsync(http, log, userQueues, message, Subscriber.From(http.User), message.Topics.Count > 0 ? message.Topics : [TopicAccess.Broadcast]);
     }
 
     private static async Task<(OutgoingMessage?, IResult?)> ReadAsync(HttpContext http, PushGatewayOptions settings)
@@ -61,7 +61,7 @@ public static class SendEndpoints
             : (null, Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid message"));
     }
 
-    private static async Task<IResult> AppendAsync(HttpContext http, TopicLog log, OutgoingMessage message, Subscriber sender, IReadOnlyList<string> topics)
+    private static async Task<IResult> AppendAsync(HttpContext http, TopicLog log, UserQueues userQueues, OutgoingMessage message, Subscriber sender, IReadOnlyList<string> topics)
     {
         var id = "msg_" + Guid.NewGuid().ToString("N");
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -76,6 +76,7 @@ public static class SendEndpoints
             ["origin"] = http.Request.Headers["X-Connection-Id"].FirstOrDefault(),
         };
         await log.AppendAsync(id, topics, body.ToJsonString(), timestamp);
+        await userQueues.NoteAppendAsync(topics);
         return Results.Ok(new { success = true, messageId = id, timestamp, topics });
     }
 }

@@ -3,7 +3,6 @@ using System.Text;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushLog;
 using RealtimeSync.ServiceDefaults.Auth;
-using StackExchange.Redis;
 
 namespace RealtimeSync.PushGateway.Http;
 
@@ -20,10 +19,10 @@ public static class StatusEndpoints
         return app;
     }
 
-    private static async Task<IResult> StatusAsync(InstanceStats stats, IConnectionMultiplexer redis)
+    private static async Task<IResult> StatusAsync(InstanceStats stats, UserQueues userQueues)
     {
         var instances = await stats.AllAsync();
-        var (queues, messages) = await PollingQueuesAsync(redis);
+        var (queues, messages) = await userQueues.CountAsync();
         return Results.Ok(new
         {
             success = true,
@@ -66,21 +65,5 @@ public static class StatusEndpoints
             topics = heads.Select(head => new { topic = head.Topic, epoch = head.Epoch, offset = head.Offset, changedAt = head.ChangedAt }),
             timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         });
-    }
-
-    /// <summary>Per-user queues are the users/* topic logs; counted with a bounded SCAN so status stays cheap.</summary>
-    private static async Task<(int Queues, long Messages)> PollingQueuesAsync(IConnectionMultiplexer redis)
-    {
-        var database = redis.GetDatabase();
-        var server = redis.GetServer(redis.GetEndPoints()[0]);
-        var queues = 0;
-        long messages = 0;
-        foreach (var key in server.Keys(pattern: "rs:topic:{users/*}:log", pageSize: 500).Take(10_000))
-        {
-            queues++;
-            messages += (long)await database.ExecuteAsync("XLEN", key); // 1.2.6 predates stream commands
-        }
-
-        return (queues, messages);
     }
 }

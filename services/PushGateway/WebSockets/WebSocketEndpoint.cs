@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
 using Microsoft.Extensions.Options;
 using RealtimeSync.Contracts.Push;
 using RealtimeSync.PushGateway.Access;
@@ -33,27 +32,43 @@ public static class WebSocketEndpoint
         registry.Add(connection);
 
         // Receiving ends when the client goes; sending also ends on overflow or shutdown, and then it is the
-        // sender that closes (a cancelled receive would abort the socket and lose the close code).
+        // sender that closes (a cancelled receive would abort the socket and lose the close code). The
+        // receiver then waits a bounded time for the client to answer that close.
         using var sendingEnds = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.EndToken);
+        using var receivingEnds = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var (sending, heartbeats) = (Task.CompletedTask, Task.CompletedTask);
+        (WebSocketCloseStatus, string) close;
         try
         {
             // Welcome once the own topics stand at their heads: anything sent to this user after it is delivered.
             await subscriptions.SubscribeAsync(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _) =>
                 connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout)), sendingEnds.Token);
-            var sending = SendAsync(connection, socket, lifetime.ApplicationStopping, sendingEnds.Token);
-            var heartbeats = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, sendingEnds.Token);
-            var close = await ReceiveAsync(connection, socket, subscriptions, registry, settings, http.RequestAborted);
-            await sendingEnds.CancelAsync();
-            await Task.WhenAll(sending, heartbeats).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await CloseAsync(socket, close);
+            sending = SendThenAwaitCloseAsync();
+            heartbeats = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, sendingEnds.Token);
+            close = await ReceiveAsync(connection, socket, subscriptions, registry, settings, receivingEnds.Token);
         }
         finally
         {
+            await sendingEnds.CancelAsync();
+            await Task.WhenAll(sending, heartbeats).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             connection.Complete();
             registry.Remove(connection);
         }
 
+        await FrameSender.CloseAsync(socket, close);
         return Results.Empty;
+
+        async Task SendThenAwaitCloseAsync()
+        {
+            try
+            {
+                await FrameSender.SendAsync(connection, socket, settings.HeartbeatTimeout, lifetime.ApplicationStopping, http.RequestAborted, sendingEnds.Token);
+            }
+            finally
+            {
+                receivingEnds.CancelAfter(FrameSender.CloseHandshakeTimeout);
+            }
+        }
     }
 
     private static async Task<(WebSocketCloseStatus, string)> ReceiveAsync(
@@ -118,42 +133,6 @@ public static class WebSocketEndpoint
                 command.Topics.ToList().ForEach(topic => registry.Unsubscribe(connection, topic));
                 connection.Enqueue(Frames.Unsubscribed(command.Topics));
                 break;
-        }
-    }
-
-    private static async Task SendAsync(ClientConnection connection, WebSocket socket, CancellationToken shuttingDown, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var frame in connection.Frames.ReadAllAsync(cancellationToken))
-            {
-                await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (connection.Ended == EndReason.Overflow)
-        {
-            await CloseAsync(socket, (CloseCodes.QueueOverflow, "send queue overflow: reconnect and resume from your offsets"));
-        }
-        catch (OperationCanceledException) when (connection.Ended == EndReason.ReplayFailed)
-        {
-            await CloseAsync(socket, (WebSocketCloseStatus.InternalServerError, "replay failed: reconnect and resume from your offsets"));
-        }
-        catch (OperationCanceledException) when (shuttingDown.IsCancellationRequested)
-        {
-            await CloseAsync(socket, (WebSocketCloseStatus.EndpointUnavailable, "server shutting down: reconnect and resume from your offsets"));
-        }
-        catch (OperationCanceledException)
-        {
-            // The receiver ended the connection and closes it with its own reason.
-        }
-    }
-
-    private static async Task CloseAsync(WebSocket socket, (WebSocketCloseStatus Status, string Reason) close)
-    {
-        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -23,6 +23,9 @@ public sealed class PushClient : IAsyncDisposable
     /// <summary>The push-gateway replica that accepted this connection (from the welcome frame).</summary>
     public string Instance { get; private set; } = string.Empty;
 
+    /// <summary>The welcome frame: connection id, instance, and the heartbeat contract.</summary>
+    public JsonObject Welcome { get; private set; } = [];
+
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
     public string? CloseReason => _socket.CloseStatusDescription;
@@ -36,6 +39,7 @@ public sealed class PushClient : IAsyncDisposable
         await client._socket.ConnectAsync(new UriBuilder(uri) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri, timeout.Token);
         client._receiving = client.ReceiveAsync();
         var welcome = await client.NextAsync(frame => Type(frame) == "welcome", TimeSpan.FromSeconds(10));
+        client.Welcome = welcome;
         client.ConnectionId = (string)welcome["connectionId"]!;
         client.Instance = (string)welcome["instance"]!;
         return client;

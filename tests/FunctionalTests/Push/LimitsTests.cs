@@ -85,6 +85,17 @@ public sealed class LimitsTests(RealtimeSystem system)
             Assert.Equal(["push-gateway-0", "push-gateway-1"], status["instances"]!.AsArray().Select(instance => (string?)instance!["instance"]));
             Assert.True((int)status["websocket"]!["connections"]! >= 2);
 
+            // Seed 004's polling queues: one per user with messages waiting, counted from the users/* logs.
+            using var sender = system.ClientFor("queued-" + Guid.NewGuid().ToString("N")[..6], "viewer");
+            for (var n = 0; n < 2; n++)
+            {
+                (await sender.PostAsJsonAsync("/api/sync/send", new { type = "note", payload = new { n } })).EnsureSuccessStatusCode();
+            }
+
+            var polling = (await user.GetFromJsonAsync<JsonObject>("/api/sync/status"))!["status"]!["polling"]!;
+            Assert.Equal((int)status["polling"]!["queues"]! + 1, (int)polling["queues"]!);
+            Assert.Equal((long)status["polling"]!["messages"]! + 2, (long)polling["messages"]!);
+
             var first = await user.GetAsync($"/api/sync/changes?topics=records/{collection}");
             var tag = first.Headers.ETag!;
             using var again = new HttpRequestMessage(HttpMethod.Get, $"/api/sync/changes?topics=records/{collection}");

@@ -37,7 +37,6 @@ public sealed class ResumeTests(RealtimeSystem system)
         string lastId;
         await using (var sse = await SseClient.ConnectAsync(system.ClientFor("viewer-30", "viewer"), $"records/{busy},records/{quiet}"))
         {
-            await Task.Delay(500); // both subscriptions have caught up and recorded where they start
             await Writers.WriteChangesAsync(system, busy, 1, parallel: 1);
             lastId = (await sse.MessagesAsync(1, TimeSpan.FromSeconds(20)))[0].Id;
         }

@@ -1,0 +1,66 @@
+using System.Net.WebSockets;
+using System.Text;
+using RealtimeSync.PushGateway.Delivery;
+
+namespace RealtimeSync.PushGateway.WebSockets;
+
+/// <summary>
+/// A WebSocket connection's one sender loop: writes queued frames, and when the connection ends on the
+/// server's side, says why with a close code. A send in flight is never cancelled by that ending, because
+/// cancelling a WebSocket send aborts the socket and the client would see a dropped connection instead of
+/// the code; it is cut only when the client accepts nothing for the stall limit, leaves, or the server stops.
+/// </summary>
+public static class FrameSender
+{
+    /// <summary>How long a client gets to answer the server's close before the socket is dropped.</summary>
+    public static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    public static async Task SendAsync(
+        ClientConnection connection, WebSocket socket, TimeSpan stallLimit, CancellationToken shuttingDown, CancellationToken clientGone, CancellationToken stopSending)
+    {
+        using var stalled = CancellationTokenSource.CreateLinkedTokenSource(clientGone, shuttingDown);
+        try
+        {
+            await foreach (var frame in connection.Frames.ReadAllAsync(stopSending))
+            {
+                stopSending.ThrowIfCancellationRequested(); // ended: close now instead of sending out the queue first
+                stalled.CancelAfter(stallLimit);
+                try
+                {
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, stalled.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return; // the client stopped reading, or left, or the server stops mid-send: the socket is aborted
+                }
+
+                stalled.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+        }
+        catch (OperationCanceledException) when (connection.Ended == EndReason.Overflow)
+        {
+            await CloseAsync(socket, (CloseCodes.QueueOverflow, "send queue overflow: reconnect and resume from your offsets"));
+        }
+        catch (OperationCanceledException) when (connection.Ended == EndReason.ReplayFailed)
+        {
+            await CloseAsync(socket, (WebSocketCloseStatus.InternalServerError, "replay failed: reconnect and resume from your offsets"));
+        }
+        catch (OperationCanceledException) when (shuttingDown.IsCancellationRequested)
+        {
+            await CloseAsync(socket, (WebSocketCloseStatus.EndpointUnavailable, "server shutting down: reconnect and resume from your offsets"));
+        }
+        catch (OperationCanceledException)
+        {
+            // The receiver ended the connection and closes it with its own reason.
+        }
+    }
+
+    public static async Task CloseAsync(WebSocket socket, (WebSocketCloseStatus Status, string Reason) close)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+            await socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+}
