@@ -39,9 +39,20 @@ public sealed class OdooService(OdooDatabase database, OdooUser user)
 
     public bool IsSecret(string secret) => secret == user.Password || secret == user.ApiKey;
 
+    /// <summary>
+    /// Calls that break: given (model, method, named parameters), true answers the call with a server error
+    /// (fault 1), to interrupt a sync at a chosen point. Sees every call, so a test can also watch them.
+    /// </summary>
+    public Func<string, string, JsonObject, bool>? Breaks { get; set; }
+
     /// <summary>Runs a model method with named parameters (JSON-2's shape; XML-RPC's positional args are mapped to it first).</summary>
     public JsonNode? Call(string model, string method, JsonObject parameters)
     {
+        if (Breaks?.Invoke(model, method, parameters) == true)
+        {
+            throw new OdooFault(1, $"Traceback (most recent call last):\n  simulated server error in {model}.{method}");
+        }
+
         var context = parameters["context"] as JsonObject;
         return (model, method) switch
         {

@@ -40,6 +40,9 @@ internal sealed class OdooIngestSchema(NpgsqlDataSource dataSource, OutboxTable 
             ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS last_error text;
             ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS last_reconciled_at timestamptz;
             ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS protocol text;
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS scan_started_at timestamptz;
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS scan_from timestamptz;
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS scan_after_id integer;
             CREATE TABLE IF NOT EXISTS {Schema}.sync_runs (
                 id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 stream        text NOT NULL,

@@ -26,6 +26,7 @@ public static class IngestEndpoints
     {
         var states = await log.QueryAsync($"""
             SELECT s.stream, s.odoo_database, s.status, s.is_syncing, s.watermark, s.odoo_uuid, s.protocol, s.last_error, s.last_reconciled_at, s.updated_at,
+                   s.scan_started_at, s.scan_from, s.scan_after_id,
                    extract(epoch FROM now() - s.watermark) AS lag_seconds,
                    (SELECT count(*) FROM {OdooIngestExtensions.Schema}.sync_failures f WHERE f.stream = s.stream AND f.odoo_database = s.odoo_database) AS failures
             FROM {OdooIngestExtensions.Schema}.sync_state s ORDER BY s.stream

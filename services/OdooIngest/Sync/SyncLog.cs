@@ -37,14 +37,14 @@ public sealed class SyncLog(NpgsqlDataSource dataSource)
 {
     private const string Schema = OdooIngestExtensions.Schema;
 
-    public sealed record State(DateTimeOffset? Watermark, string? OdooUuid, DateTimeOffset? LastReconciledAt);
+    public sealed record State(DateTimeOffset? Watermark, string? OdooUuid, DateTimeOffset? LastReconciledAt, ScanPosition? Scan);
 
     public async Task<State> StartRunAsync(string stream, string database, string protocol, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO {Schema}.sync_state (stream, odoo_database, is_syncing, status, protocol, updated_at) VALUES ($1, $2, true, 'running', $3, now())
             ON CONFLICT (stream, odoo_database) DO UPDATE SET is_syncing = true, status = 'running', protocol = $3, updated_at = now()
-            RETURNING watermark, odoo_uuid, last_reconciled_at
+            RETURNING watermark, odoo_uuid, last_reconciled_at, scan_started_at, scan_from, scan_after_id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = stream });
         command.Parameters.Add(new NpgsqlParameter { Value = database });
@@ -54,7 +54,25 @@ public sealed class SyncLog(NpgsqlDataSource dataSource)
         return new State(
             reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0),
             reader.IsDBNull(1) ? null : reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+            reader.IsDBNull(3) ? null : new ScanPosition(
+                reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? 0 : reader.GetInt32(5)));
+    }
+
+    /// <summary>Records how far the window scan got, inside the transaction that stored that page: a later run goes on from there.</summary>
+    public static async Task SaveScanAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string stream, string database, ScanPosition scan, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            UPDATE {Schema}.sync_state SET scan_started_at = $3, scan_from = $4, scan_after_id = $5, updated_at = now()
+            WHERE stream = $1 AND odoo_database = $2
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = stream });
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        command.Parameters.Add(new NpgsqlParameter { Value = scan.StartedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)scan.From ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = scan.AfterId });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<long> OpenRunAsync(string stream, string database, string protocol, CancellationToken cancellationToken)
@@ -75,12 +93,13 @@ public sealed class SyncLog(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Moves the watermark inside the caller's transaction: the same one that stored the records it covers.</summary>
+    /// <summary>Moves the watermark, and ends the window scan it closes, inside the caller's transaction.</summary>
     public static async Task AdvanceWatermarkAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string stream, string database, DateTimeOffset? watermark, bool reconciled, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"""
-            UPDATE {Schema}.sync_state SET watermark = $3, updated_at = now(), last_reconciled_at = CASE WHEN $4 THEN now() ELSE last_reconciled_at END
+            UPDATE {Schema}.sync_state SET watermark = $3, updated_at = now(), last_reconciled_at = CASE WHEN $4 THEN now() ELSE last_reconciled_at END,
+                scan_started_at = NULL, scan_from = NULL, scan_after_id = NULL
             WHERE stream = $1 AND odoo_database = $2
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = stream });

@@ -56,9 +56,11 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
                 await log.SetUuidAsync(stream, database, uuid, cancellationToken);
             }
 
-            var runStart = clock.GetUtcNow();
-            var from = state.Watermark - options.Overlap;
-            await SyncWindowAsync(run, from, cancellationToken);
+            // A scan that an earlier run left unfinished (timeout, crash, fault) goes on after its last stored
+            // page, and still ends with the watermark of its first run: nothing it passed can have been missed.
+            var scan = state.Scan ?? new ScanPosition(clock.GetUtcNow(), state.Watermark - options.Overlap, 0);
+            var (runStart, from) = (scan.StartedAt, scan.From);
+            await SyncWindowAsync(run, scan, cancellationToken);
             await RetryFailedAsync(run, cancellationToken);
             if (from is not null)
             {
@@ -102,22 +104,25 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         }
     }
 
-    /// <summary>Everything in the window [from, ∞) of write_date, paged by id; the whole model on a first sync.</summary>
-    private async Task SyncWindowAsync(Run run, DateTimeOffset? from, CancellationToken cancellationToken)
+    /// <summary>
+    /// Everything in the window [from, ∞) of write_date after the scan's last stored id, paged by id; the whole
+    /// model on a first sync. Each page records the scan's progress in the transaction that stores it.
+    /// </summary>
+    private async Task SyncWindowAsync(Run run, ScanPosition scan, CancellationToken cancellationToken)
     {
         var fields = run.Options.ReadFields();
-        var lastId = 0;
+        var lastId = scan.AfterId;
         while (true)
         {
-            var domain = Window(run.Options.ParsedDomain(), from, lastId);
+            var domain = Window(run.Options.ParsedDomain(), scan.From, lastId);
             var page = await run.Odoo.SearchReadAsync(run.Options.Model, domain, fields, run.Options.PageSize, "id asc", cancellationToken);
             if (page.Count == 0)
             {
                 return;
             }
 
-            await StoreParentsAsync(run, page.Select(row => row!.AsObject()).ToList(), cancellationToken);
             lastId = (int)page[^1]!["id"]!;
+            await StoreParentsAsync(run, page.Select(row => row!.AsObject()).ToList(), scan with { AfterId = lastId }, cancellationToken);
             if (page.Count < run.Options.PageSize)
             {
                 return;
@@ -136,13 +141,13 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             if (existing.Count > 0)
             {
                 var rows = await run.Odoo.ReadAsync(run.Options.Model, existing, fields, cancellationToken);
-                await StoreParentsAsync(run, rows.Select(row => row!.AsObject()).ToList(), cancellationToken);
+                await StoreParentsAsync(run, rows.Select(row => row!.AsObject()).ToList(), progress: null, cancellationToken);
             }
         }
     }
 
-    /// <summary>Stores a page of parents with their children, one savepoint per parent, in one transaction.</summary>
-    private async Task StoreParentsAsync(Run run, List<JsonObject> parents, CancellationToken cancellationToken)
+    /// <summary>Stores a page of parents with their children, one savepoint per parent, and the scan's <paramref name="progress"/>, in one transaction.</summary>
+    private async Task StoreParentsAsync(Run run, List<JsonObject> parents, ScanPosition? progress, CancellationToken cancellationToken)
     {
         var children = new Dictionary<(string Model, int Parent), List<JsonObject>>();
         foreach (var relation in run.Options.Children)
@@ -202,6 +207,11 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         }
 
         await SyncLog.ClearFailuresAsync(connection, transaction, run.Stream, run.Database, run.Options.Model, stored, cancellationToken);
+        if (progress is not null)
+        {
+            await SyncLog.SaveScanAsync(connection, transaction, run.Stream, run.Database, progress, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         outboxSignal.Notify();
     }

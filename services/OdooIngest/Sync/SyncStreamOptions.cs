@@ -60,3 +60,9 @@ public sealed class IngestOptions
 {
     public Dictionary<string, SyncStreamOptions> Streams { get; set; } = [];
 }
+
+/// <summary>
+/// Where a window scan stands: when its first run started (the watermark it sets once complete), the
+/// window's start (null: the whole model) and the last id stored.
+/// </summary>
+public sealed record ScanPosition(DateTimeOffset StartedAt, DateTimeOffset? From, int AfterId);
