@@ -38,7 +38,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
 
         var state = await log.StartRunAsync(stream, database, odoo.Protocol, cancellationToken);
         var runId = await log.OpenRunAsync(stream, database, odoo.Protocol, cancellationToken);
-        var run = new Run(stream, database, options, odoo, new RunCounts(), []);
+        var run = new Run(stream, database, options, odoo, lease, new RunCounts(), []);
         var status = RunStatus.Failed;
         OdooErrorKind? error = null;
         try
@@ -79,7 +79,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
                 // A failed record holds the watermark at its write_date; one whose write_date is unknown holds it where it was.
                 var watermark = run.FailureWithoutDate ? state.Watermark : run.OldestFailure is { } oldest && oldest < runStart ? oldest : runStart;
                 await SyncLog.AdvanceWatermarkAsync(connection, transaction, stream, database, watermark, reconcile, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                await CommitAsync(run, transaction, cancellationToken);
             }
 
             status = run.Errors.Count == 0 ? RunStatus.Succeeded : RunStatus.Partial;
@@ -90,6 +90,11 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             run.Errors.Insert(0, ex.Message);
             error = ex.Kind;
             return new RunResult(RunStatus.Failed, run.Counts, run.Errors, ex.Kind);
+        }
+        catch (StreamLockLostException ex)
+        {
+            run.Errors.Insert(0, ex.Message);
+            return new RunResult(RunStatus.Failed, run.Counts, run.Errors);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -212,7 +217,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             await SyncLog.SaveScanAsync(connection, transaction, run.Stream, run.Database, progress, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await CommitAsync(run, transaction, cancellationToken);
         outboxSignal.Notify();
     }
 
@@ -246,7 +251,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
                             cancellationToken);
                     }
 
-                    await transaction.CommitAsync(cancellationToken);
+                    await CommitAsync(run, transaction, cancellationToken);
                 }
 
                 outboxSignal.Notify();
@@ -282,7 +287,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var gone = (await IngestedRecords.LiveIdsAsync(connection, transaction, run.Database, model, cancellationToken)).Except(inOdoo).ToList();
             run.Counts.Add(model, "archived", await records.ArchiveAsync(connection, transaction, run.Database, model, gone, "deleted in Odoo", cancellationToken));
-            await transaction.CommitAsync(cancellationToken);
+            await CommitAsync(run, transaction, cancellationToken);
             outboxSignal.Notify();
         }
     }
@@ -308,6 +313,13 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         }
     }
 
+    /// <summary>Every write of a run commits only while the run still holds its stream's lock.</summary>
+    private static async Task CommitAsync(Run run, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await run.Lease.AssertHeldAsync(transaction.Connection!, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     private static JsonArray Window(JsonArray domain, DateTimeOffset? from, int afterId)
     {
         var window = (JsonArray)domain.DeepClone();
@@ -331,7 +343,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store {Model} {Id}; it will be retried next run")]
     private partial void LogRecordFailed(Exception exception, string model, int id);
 
-    private sealed record Run(string Stream, string Database, SyncStreamOptions Options, IOdooApi Odoo, RunCounts Counts, List<string> Errors)
+    private sealed record Run(string Stream, string Database, SyncStreamOptions Options, IOdooApi Odoo, StreamLock Lease, RunCounts Counts, List<string> Errors)
     {
         public DateTimeOffset? OldestFailure { get; private set; }
 

@@ -66,6 +66,39 @@ internal sealed class IngestProbe(RealtimeSystem system)
         return runs[^1]!.AsObject();
     }
 
+    /// <summary>Creates <paramref name="count"/> orders named prefix + n in one Odoo transaction (one write_date); returns their ids.</summary>
+    public List<int> CreateOrders(string prefix, int count) => system.Odoo.Database.Run(transaction => Enumerable.Range(0, count)
+        .Select(n => transaction.Create("purchase.order", new JsonObject { ["name"] = $"{prefix}{n}", ["partner_id"] = 1, ["state"] = "draft", ["amount_total"] = n }))
+        .ToList());
+
+    /// <summary>Asserts that every order <see cref="CreateOrders"/> made is stored once, with its data.</summary>
+    public async Task AssertOrdersStoredAsync(string prefix, List<int> orders)
+    {
+        var rows = await RowsAsync("purchase.order");
+        Assert.All(orders, id => Assert.Equal($"{prefix}{id - orders[0]}", (string?)rows[id].Data["name"]));
+    }
+
+    /// <summary>Waits for a finished run that matches (newest first among the last 20).</summary>
+    public async Task<JsonObject> FinishedRunAsync(Func<JsonObject, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var runs = (await _admin.GetFromJsonAsync<JsonObject>($"/api/ingest/runs?stream={Stream}&limit=20"))!["runs"]!.AsArray();
+            if (runs.Select(run => run!.AsObject()).FirstOrDefault(run => run["finished_at"] is not null && match(run)) is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no such run finished in time");
+            await Task.Delay(300);
+        }
+    }
+
+    /// <summary>The n of the keyset condition <c>["id", ">", n]</c> in an Odoo search domain: where a page starts.</summary>
+    public static int? AfterId(JsonNode? domain) =>
+        (domain as JsonArray)?.OfType<JsonArray>().Where(term => term.Count == 3 && (string?)term[0] == "id" && (string?)term[1] == ">").Select(term => (int?)term[2]).FirstOrDefault();
+
     private async Task<long> LatestRunIdAsync()
     {
         var runs = (await _admin.GetFromJsonAsync<JsonObject>($"/api/ingest/runs?stream={Stream}&limit=1"))!["runs"]!.AsArray();

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using RealtimeSync.FunctionalTests.Infrastructure;
 
 namespace RealtimeSync.FunctionalTests.Ingest;
@@ -13,15 +12,13 @@ public sealed class ResumableScanTests(RealtimeSystem system)
     public async Task A_scan_interrupted_mid_window_goes_on_after_its_last_stored_page_and_misses_nothing()
     {
         // More orders than two pages (200 each), all in one transaction: one write_date.
-        var orders = system.Odoo.Database.Run(transaction => Enumerable.Range(0, 500)
-            .Select(n => transaction.Create("purchase.order", new JsonObject { ["name"] = $"R{n}", ["partner_id"] = 1, ["state"] = "draft", ["amount_total"] = n }))
-            .ToList());
+        var orders = _ingest.CreateOrders("R", 500);
         var boundary = orders[0] + 150; // a scan past this id has stored at least one page of these orders
         var pageStarts = new List<int>();
         var broken = true;
         system.Odoo.Service.Breaks = (model, method, parameters) =>
         {
-            if (model != "purchase.order" || method != "search_read" || AfterId(parameters["domain"]) is not { } after)
+            if (model != "purchase.order" || method != "search_read" || IngestProbe.AfterId(parameters["domain"]) is not { } after)
             {
                 return false;
             }
@@ -63,11 +60,6 @@ public sealed class ResumableScanTests(RealtimeSystem system)
 
         Assert.Contains((string?)(await _ingest.RunAndWaitAsync())["status"], new[] { "succeeded", "partial" });
         system.Odoo.Service.Breaks = null;
-        var rows = await _ingest.RowsAsync("purchase.order");
-        Assert.All(orders, id => Assert.Equal($"R{id - orders[0]}", (string?)rows[id].Data["name"]));
+        await _ingest.AssertOrdersStoredAsync("R", orders);
     }
-
-    /// <summary>The n of the keyset condition <c>["id", ">", n]</c> in a search domain.</summary>
-    private static int? AfterId(JsonNode? domain) =>
-        (domain as JsonArray)?.OfType<JsonArray>().Where(term => term.Count == 3 && (string?)term[0] == "id" && (string?)term[1] == ">").Select(term => (int?)term[2]).FirstOrDefault();
 }
