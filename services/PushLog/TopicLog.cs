@@ -10,7 +10,7 @@ namespace RealtimeSync.PushLog;
 /// hash holds the epoch, the last offset and the last change time; a stream holds the messages, with
 /// entry ids <c>{offset}-0</c> so replay after an offset is one XRANGE. Appends are one Lua script:
 /// drop a redelivered event, take each topic's next offset, append (bounded by count, expiring when
-/// idle), publish for fan-out; Redis runs it atomically, so a crash leaves all of it or none. Times in the log
+/// idle; the head expires too, much later), publish for fan-out; Redis runs it atomically, so a crash leaves all of it or none. Times in the log
 /// (<c>t</c>, <c>changedAt</c>) are Redis's own clock when the message was logged, never a writer's clock.
 /// </summary>
 public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOptions> options)
@@ -33,9 +33,10 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
           end
           local offset = redis.call('HINCRBY', headKey, 'offset', 1)
           redis.call('HSET', headKey, 'changedAt', now)
-          local message = '{"topic":' .. ARGV[7 + i] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '",' .. ARGV[5]
+          local message = '{"topic":' .. ARGV[8 + i] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '",' .. ARGV[5]
           redis.call('XADD', logKey, 'MAXLEN', ARGV[2], offset .. '-0', 'm', message, 't', now)
           redis.call('PEXPIRE', logKey, ARGV[3])
+          redis.call('PEXPIRE', headKey, ARGV[8])
           redis.call('PUBLISH', ARGV[4], message)
           offsets[i] = offset
         end
@@ -73,6 +74,7 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
             body[1..],
             Guid.NewGuid().ToString("N"),
             timestamp,
+            (long)settings.HeadRetention.TotalMilliseconds,
         };
         values.AddRange(topics.Select(topic => (RedisValue)JsonSerializer.Serialize(topic)));
 

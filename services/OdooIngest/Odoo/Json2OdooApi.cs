@@ -67,7 +67,7 @@ public sealed class Json2OdooApi(OdooTransport transport) : IOdooApi
         var message = OdooTransport.Parse(body, text => (JsonNode.Parse(text) as JsonObject)?["message"]?.ToString() ?? text);
         return status == HttpStatusCode.Unauthorized
             ? new OdooApiException(OdooErrorKind.Credentials, $"Odoo rejected the API key (401): check Odoo__ApiKey. {message}")
-            : new OdooApiException(OdooErrorKind.Fault, $"Odoo answered {(int)status}: {message}", status == HttpStatusCode.Forbidden ? 4 : 2);
+            : new OdooApiException(OdooErrorKind.Fault, $"Odoo answered {(int)status}: {message}", status switch { HttpStatusCode.Forbidden => 4, HttpStatusCode.InternalServerError => 1, _ => 2 });
     }
 
     private static JsonArray Names(IReadOnlyList<string> fields) => new(fields.Select(field => (JsonNode?)field).ToArray());

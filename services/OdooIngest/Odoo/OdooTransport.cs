@@ -52,7 +52,10 @@ public sealed class OdooTransport
                 var body = await response.Content.ReadAsStringAsync(token);
                 if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
-                    throw new OdooApiException(OdooErrorKind.Transient, $"Odoo answered {(int)response.StatusCode} {response.ReasonPhrase}");
+                    // A 500 carrying Odoo's own error document means Odoo ran the call and it raised: a retry repeats
+                    // the traceback. Anything else (a proxy's page, 502-504, 429) is worth another attempt.
+                    throw (response.StatusCode == HttpStatusCode.InternalServerError ? OdooRaised(classify, response.StatusCode, body) : null)
+                        ?? new OdooApiException(OdooErrorKind.Transient, $"Odoo answered {(int)response.StatusCode} {response.ReasonPhrase}");
                 }
 
                 if (classify(response.StatusCode, body) is { } error)
@@ -70,6 +73,18 @@ public sealed class OdooTransport
         catch (TimeoutRejectedException ex)
         {
             throw new OdooApiException(OdooErrorKind.Transient, $"Odoo did not answer within {Options.Timeout.TotalSeconds:0} s", inner: ex);
+        }
+    }
+
+    private static OdooApiException? OdooRaised(Func<HttpStatusCode, string, OdooApiException?> classify, HttpStatusCode status, string body)
+    {
+        try
+        {
+            return classify(status, body) is { Kind: OdooErrorKind.Fault } raised ? raised : null;
+        }
+        catch (OdooApiException)
+        {
+            return null; // not Odoo's error document
         }
     }
 

@@ -120,14 +120,14 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         while (true)
         {
             var domain = Window(run.Options.ParsedDomain(), scan.From, lastId);
-            var page = await run.Odoo.SearchReadAsync(run.Options.Model, domain, fields, run.Options.PageSize, "id asc", cancellationToken);
+            var page = await IsolatedReads.PageAsync(run.Odoo, run.Options.Model, domain, fields, run.Options.PageSize, cancellationToken);
             if (page.Count == 0)
             {
                 return;
             }
 
-            lastId = (int)page[^1]!["id"]!;
-            await StoreParentsAsync(run, page.Select(row => row!.AsObject()).ToList(), scan with { AfterId = lastId }, cancellationToken);
+            lastId = page.LastId;
+            await StoreParentsAsync(run, page.Rows, page.Unreadable, scan with { AfterId = lastId }, cancellationToken);
             if (page.Count < run.Options.PageSize)
             {
                 return;
@@ -135,90 +135,43 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         }
     }
 
-    /// <summary>Records that failed in an earlier run are read again by id, whatever their write_date.</summary>
+    /// <summary>
+    /// Records that failed in an earlier run, parents and children, are read again by id whatever their
+    /// write_date; a failure whose record is gone from Odoo is dropped (reconciliation archives the record).
+    /// </summary>
     private async Task RetryFailedAsync(Run run, CancellationToken cancellationToken)
     {
-        var fields = run.Options.ReadFields();
-        var failed = await log.FailedIdsAsync(run.Stream, run.Database, run.Options.Model, cancellationToken);
-        foreach (var chunk in failed.Chunk(ReadChunk))
+        await RetryFailedAsync(run, run.Options.Model, run.Options.ReadFields(), (rows, unreadable) =>
+            StoreParentsAsync(run, rows, unreadable, progress: null, cancellationToken), cancellationToken);
+        foreach (var relation in run.Options.Children)
         {
-            var existing = await run.Odoo.SearchAsync(run.Options.Model, [new JsonArray("id", "in", new JsonArray(chunk.Select(id => (JsonNode?)id).ToArray()))], chunk.Length, "id asc", cancellationToken);
-            if (existing.Count > 0)
-            {
-                var rows = await run.Odoo.ReadAsync(run.Options.Model, existing, fields, cancellationToken);
-                await StoreParentsAsync(run, rows.Select(row => row!.AsObject()).ToList(), progress: null, cancellationToken);
-            }
+            await RetryFailedAsync(run, relation.Model, relation.ReadFields(), (rows, unreadable) =>
+                StoreChildRowsAsync(run, relation, rows, unreadable, cancellationToken), cancellationToken);
         }
     }
 
-    /// <summary>Stores a page of parents with their children, one savepoint per parent, and the scan's <paramref name="progress"/>, in one transaction.</summary>
-    private async Task StoreParentsAsync(Run run, List<JsonObject> parents, ScanPosition? progress, CancellationToken cancellationToken)
+    private async Task RetryFailedAsync(
+        Run run, string model, IReadOnlyList<string> fields, Func<List<JsonObject>, List<Unreadable>, Task> store, CancellationToken cancellationToken)
     {
-        var children = new Dictionary<(string Model, int Parent), List<JsonObject>>();
-        foreach (var relation in run.Options.Children)
+        var failed = await log.FailedIdsAsync(run.Stream, run.Database, model, cancellationToken);
+        foreach (var chunk in failed.Chunk(ReadChunk))
         {
-            var ids = parents.SelectMany(parent => parent[relation.Field] as JsonArray ?? []).Select(id => (int)id!).ToList();
-            var fields = relation.ReadFields();
-            foreach (var chunk in ids.Chunk(ReadChunk))
+            var existing = await run.Odoo.SearchAsync(model, [new JsonArray("id", "in", new JsonArray(chunk.Select(id => (JsonNode?)id).ToArray()))], chunk.Length, "id asc", cancellationToken);
+            var gone = chunk.Except(existing).ToList();
+            if (gone.Count > 0)
             {
-                foreach (var row in (await run.Odoo.ReadAsync(relation.Model, chunk, fields, cancellationToken)).Select(row => row!.AsObject()))
-                {
-                    var key = (relation.Model, ParentId(row, relation.Inverse) ?? 0);
-                    (children.TryGetValue(key, out var list) ? list : children[key] = []).Add(row);
-                }
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await SyncLog.ClearFailuresAsync(connection, transaction, run.Stream, run.Database, model, gone, cancellationToken);
+                await CommitAsync(run, transaction, cancellationToken);
+            }
+
+            if (existing.Count > 0)
+            {
+                var read = await IsolatedReads.ReadAsync(run.Odoo, model, existing, fields, cancellationToken);
+                await store(read.Rows, read.Unreadable);
             }
         }
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var parentIds = parents.Select(parent => (int)parent["id"]!).ToList();
-        var storedParents = await IngestedRecords.ReadManyAsync(connection, transaction, run.Database, run.Options.Model, parentIds, cancellationToken);
-        var storedChildren = new Dictionary<string, Dictionary<int, StoredRecord>>();
-        var liveChildren = new Dictionary<string, Dictionary<int, HashSet<int>>>();
-        foreach (var relation in run.Options.Children)
-        {
-            var childIds = children.Where(pair => pair.Key.Model == relation.Model).SelectMany(pair => pair.Value).Select(row => (int)row["id"]!).ToList();
-            storedChildren[relation.Model] = await IngestedRecords.ReadManyAsync(connection, transaction, run.Database, relation.Model, childIds, cancellationToken);
-            liveChildren[relation.Model] = await IngestedRecords.LiveChildrenAsync(connection, transaction, run.Database, relation.Model, parentIds, cancellationToken);
-        }
-
-        // A child that moved from one parent of this page to another is not an orphan of the first.
-        var listedInPage = run.Options.Children.ToDictionary(relation => relation.Model,
-            relation => parents.SelectMany(parent => parent[relation.Field] as JsonArray ?? []).Select(id => (int)id!).ToHashSet());
-        var stored = new List<int>();
-        foreach (var parent in parents)
-        {
-            var id = (int)parent["id"]!;
-            await StoreOneAsync(run, connection, transaction, run.Options.Model, parent, async () =>
-            {
-                run.Counts.Add(run.Options.Model, Outcome(await records.UpsertAsync(
-                    connection, transaction, run.Database, run.Options.Model, parent, null, storedParents.GetValueOrDefault(id), cancellationToken)));
-                foreach (var relation in run.Options.Children)
-                {
-                    var rows = children.GetValueOrDefault((relation.Model, id)) ?? [];
-                    foreach (var row in rows)
-                    {
-                        run.Counts.Add(relation.Model, Outcome(await records.UpsertAsync(
-                            connection, transaction, run.Database, relation.Model, row, id, storedChildren[relation.Model].GetValueOrDefault((int)row["id"]!), cancellationToken)));
-                    }
-
-                    var orphans = (liveChildren[relation.Model].GetValueOrDefault(id) ?? []).Except(listedInPage[relation.Model]).ToList();
-                    run.Counts.Add(relation.Model, "archived", await records.ArchiveAsync(
-                        connection, transaction, run.Database, relation.Model, orphans, "removed from its parent in Odoo", cancellationToken, onlyUnderParent: id));
-                }
-
-                stored.Add(id);
-            }, cancellationToken);
-        }
-
-        await SyncLog.ClearFailuresAsync(connection, transaction, run.Stream, run.Database, run.Options.Model, stored, cancellationToken);
-        if (progress is not null)
-        {
-            await SyncLog.SaveScanAsync(connection, transaction, run.Stream, run.Database, progress, cancellationToken);
-        }
-
-        await CommitAsync(run, transaction, cancellationToken);
-        outboxSignal.Notify();
     }
 
     /// <summary>Children edited on their own (their parent's write_date unchanged): stored if their parent is synced.</summary>
@@ -230,32 +183,14 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             var lastId = 0;
             while (true)
             {
-                var page = await run.Odoo.SearchReadAsync(relation.Model, Window([], from, lastId), fields, run.Options.PageSize, "id asc", cancellationToken);
+                var page = await IsolatedReads.PageAsync(run.Odoo, relation.Model, Window([], from, lastId), fields, run.Options.PageSize, cancellationToken);
                 if (page.Count == 0)
                 {
                     break;
                 }
 
-                await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-                await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
-                {
-                    var rows = page.Select(row => row!.AsObject()).ToList();
-                    var parents = await IngestedRecords.ReadManyAsync(connection, transaction, run.Database, run.Options.Model,
-                        rows.Select(row => ParentId(row, relation.Inverse) ?? 0).Distinct().ToList(), cancellationToken);
-                    var stored = await IngestedRecords.ReadManyAsync(connection, transaction, run.Database, relation.Model, rows.Select(row => (int)row["id"]!).ToList(), cancellationToken);
-                    foreach (var row in rows.Where(row => ParentId(row, relation.Inverse) is { } parent && parents.TryGetValue(parent, out var found) && !found.Archived))
-                    {
-                        await StoreOneAsync(run, connection, transaction, relation.Model, row, async () =>
-                            run.Counts.Add(relation.Model, Outcome(await records.UpsertAsync(
-                                connection, transaction, run.Database, relation.Model, row, ParentId(row, relation.Inverse), stored.GetValueOrDefault((int)row["id"]!), cancellationToken))),
-                            cancellationToken);
-                    }
-
-                    await CommitAsync(run, transaction, cancellationToken);
-                }
-
-                outboxSignal.Notify();
-                lastId = (int)page[^1]!["id"]!;
+                await StoreChildRowsAsync(run, relation, page.Rows, page.Unreadable, cancellationToken);
+                lastId = page.LastId;
                 if (page.Count < run.Options.PageSize)
                 {
                     break;
@@ -292,34 +227,6 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         }
     }
 
-    private async Task StoreOneAsync(Run run, NpgsqlConnection connection, NpgsqlTransaction transaction, string model, JsonObject row, Func<Task> store, CancellationToken cancellationToken)
-    {
-        await transaction.SaveAsync("record", cancellationToken);
-        try
-        {
-            await store();
-            await transaction.ReleaseAsync("record", cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await transaction.RollbackAsync("record", cancellationToken);
-            var id = (int)row["id"]!;
-            var writeDate = row["write_date"] is JsonValue stamp && stamp.TryGetValue<string>(out var text) ? text : null;
-            await SyncLog.RecordFailureAsync(connection, transaction, run.Stream, run.Database, model, id, writeDate, ex.Message, cancellationToken);
-            run.Counts.Add(model, "failed");
-            run.Errors.Add($"{model} {id}: {ex.Message}");
-            run.NoteFailure(writeDate);
-            LogRecordFailed(ex, model, id);
-        }
-    }
-
-    /// <summary>Every write of a run commits only while the run still holds its stream's lock.</summary>
-    private static async Task CommitAsync(Run run, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        await run.Lease.AssertHeldAsync(transaction.Connection!, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
     private static JsonArray Window(JsonArray domain, DateTimeOffset? from, int afterId)
     {
         var window = (JsonArray)domain.DeepClone();
@@ -335,13 +242,8 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
     private static int? ParentId(JsonObject row, string inverse) =>
         row[inverse] is JsonArray { Count: > 0 } pair ? (int)pair[0]! : row[inverse] is JsonValue value && value.TryGetValue<int>(out var id) ? id : null;
 
-    private static string Outcome(RecordOutcome outcome) => outcome.ToString().ToLowerInvariant();
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Stream} run {Status}: {Counts}")]
     private partial void LogRun(string stream, string status, string counts);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store {Model} {Id}; it will be retried next run")]
-    private partial void LogRecordFailed(Exception exception, string model, int id);
 
     private sealed record Run(string Stream, string Database, SyncStreamOptions Options, IOdooApi Odoo, StreamLock Lease, RunCounts Counts, List<string> Errors)
     {

@@ -18,7 +18,7 @@ public sealed class ResumableScanTests(RealtimeSystem system)
         var broken = true;
         system.Odoo.Service.Breaks = (model, method, parameters) =>
         {
-            if (model != "purchase.order" || method != "search_read" || IngestProbe.AfterId(parameters["domain"]) is not { } after)
+            if (model != "purchase.order" || method is not ("search_read" or "search") || IngestProbe.AfterId(parameters["domain"]) is not { } after)
             {
                 return false;
             }

@@ -88,6 +88,28 @@ public sealed class OdooApiTests : IAsyncLifetime
     [Theory]
     [InlineData("xmlrpc")]
     [InlineData("json2")]
+    public async Task A_server_error_raised_by_odoo_is_a_fault_at_once_not_an_outage_to_retry(string protocol)
+    {
+        var api = Api(protocol);
+        var calls = 0;
+        _odoo.Service.Breaks = (model, method, _) => model == "purchase.order" && Interlocked.Increment(ref calls) > 0;
+        try
+        {
+            var error = await Assert.ThrowsAsync<OdooApiException>(() => api.SearchAsync("purchase.order", [], 10, "id asc", default));
+
+            Assert.Equal(OdooErrorKind.Fault, error.Kind);
+            Assert.Equal(1, error.FaultCode);
+            Assert.Equal(1, calls);
+        }
+        finally
+        {
+            _odoo.Service.Breaks = null;
+        }
+    }
+
+    [Theory]
+    [InlineData("xmlrpc")]
+    [InlineData("json2")]
     public async Task A_slow_odoo_times_out_each_attempt_and_says_so(string protocol)
     {
         var api = Api(protocol, new OdooOptions { Password = "admin", ApiKey = "simulated-api-key", Timeout = TimeSpan.FromMilliseconds(300) }, attempts: 2);

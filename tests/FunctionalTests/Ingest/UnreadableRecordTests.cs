@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using RealtimeSync.FunctionalTests.Infrastructure;
+
+namespace RealtimeSync.FunctionalTests.Ingest;
+
+/// <summary>A record Odoo refuses to read (a computed field that raises, a rule that denies it) fails alone; the rest of its page is stored.</summary>
+[Collection(RealtimeSystemCollection.Name)]
+public sealed class UnreadableRecordTests(RealtimeSystem system)
+{
+    private readonly IngestProbe _ingest = new(system);
+
+    [Fact]
+    public async Task An_unreadable_order_or_line_fails_only_its_own_order_which_is_retried_until_it_reads()
+    {
+        var orders = _ingest.CreateOrders("U", 40);
+        var (unreadable, withUnreadableLine) = (orders[10], orders[20]);
+        var line = system.Odoo.Database.Run(transaction => transaction.Create("purchase.order.line", new JsonObject
+        {
+            ["order_id"] = withUnreadableLine,
+            ["product_id"] = 1,
+            ["name"] = "a line Odoo cannot read",
+            ["product_qty"] = 1.0,
+            ["price_unit"] = 1.0,
+        }));
+        var refusing = true;
+        system.Odoo.Service.Breaks = (model, method, parameters) => Volatile.Read(ref refusing) && (model, method) switch
+        {
+            ("purchase.order", "search_read") => true, // every page fails as a whole, as one holding the bad order would
+            ("purchase.order", "read") => Ids(parameters).Contains(unreadable),
+            ("purchase.order.line", "read") => Ids(parameters).Contains(line),
+            _ => false,
+        };
+
+        try
+        {
+            var run = await _ingest.FinishedRunAsync(run => ((JsonArray)run["errors"]!).Any(error => ((string?)error)!.Contains($"purchase.order {withUnreadableLine}: ")), TimeSpan.FromSeconds(60));
+            Assert.Equal("partial", (string?)run["status"]);
+            Assert.Contains(run["errors"]!.AsArray(), error => ((string?)error)!.Contains($"purchase.order {unreadable}: ") && ((string?)error)!.Contains("simulated server error"));
+            Assert.Contains(run["errors"]!.AsArray(), error => ((string?)error)!.Contains($"its purchase.order.line {line} could not be read"));
+            var rows = await _ingest.RowsAsync("purchase.order");
+            Assert.All(orders.Except([unreadable, withUnreadableLine]), id => Assert.True(rows.ContainsKey(id)));
+            Assert.False(rows.ContainsKey(unreadable));
+            Assert.False(rows.ContainsKey(withUnreadableLine));
+            Assert.Equal(1, await _ingest.FailureCountAsync(unreadable));
+            Assert.Equal(1, await _ingest.FailureCountAsync(withUnreadableLine));
+        }
+        finally
+        {
+            Volatile.Write(ref refusing, false);
+        }
+
+        await _ingest.RunAndWaitAsync();
+        system.Odoo.Service.Breaks = null;
+
+        await _ingest.AssertOrdersStoredAsync("U", orders);
+        Assert.Equal(0, await _ingest.FailureCountAsync(unreadable));
+        Assert.Equal(0, await _ingest.FailureCountAsync(withUnreadableLine));
+        Assert.Equal(withUnreadableLine, (int)(await _ingest.RowsAsync("purchase.order.line"))[line].Data["order_id"]![0]!);
+    }
+
+    private static List<int> Ids(JsonObject parameters) => parameters["ids"] is JsonArray ids ? ids.Select(id => (int)id!).ToList() : [];
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts.Push;
+using RealtimeSync.FunctionalTests.Infrastructure;
+using RealtimeSync.PushLog;
+using StackExchange.Redis;
+
+namespace RealtimeSync.FunctionalTests.Push;
+
+/// <summary>Redis keeps a bounded amount per topic: messages for their max age, and a quiet topic's head only for its retention.</summary>
+[Collection(RealtimeSystemCollection.Name)]
+public sealed class TopicRetentionTests(RealtimeSystem system)
+{
+    [Fact]
+    public async Task A_quiet_topics_head_expires_after_its_retention_and_the_topic_then_starts_a_new_epoch()
+    {
+        using var redis = await ConnectionMultiplexer.ConnectAsync(system.App.GetConnectionString("redis"));
+        var log = new TopicLog(redis, Options.Create(new TopicLogOptions { MaxAge = TimeSpan.FromSeconds(1), HeadRetention = TimeSpan.FromSeconds(2) }));
+        var topic = $"records/{Topics.UniqueCollection()}/1";
+
+        await log.AppendAsync(null, [topic], """{"type":"note"}""", 0);
+        var first = (await log.HeadsAsync([topic]))[0];
+        var database = redis.GetDatabase();
+        Assert.InRange((await database.KeyTimeToLiveAsync(PushChannel.HeadKey(topic)))!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(2));
+        Assert.InRange((await database.KeyTimeToLiveAsync(PushChannel.LogKey(topic)))!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Null((await log.HeadsAsync([topic]))[0].Epoch);
+        var offsets = await log.AppendAsync(null, [topic], """{"type":"note"}""", 0);
+        var second = (await log.HeadsAsync([topic]))[0];
+
+        Assert.Equal(1, first.Offset);
+        Assert.Equal([1L], offsets);
+        Assert.NotEqual(first.Epoch, second.Epoch); // a client holding the old epoch is told to resync
+    }
+}
