@@ -43,13 +43,40 @@ public static class JsonRequestBody
 
         try
         {
-            return JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is JsonObject body
-                ? (body, null)
-                : (null, Problem(StatusCodes.Status400BadRequest, "Body must be a JSON object", "The request body is valid JSON but not an object."));
+            var node = JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            if (node is not JsonObject body)
+            {
+                return (null, Problem(StatusCodes.Status400BadRequest, "Body must be a JSON object", "The request body is valid JSON but not an object."));
+            }
+
+            return UnstorableText(body) is { } reason ? (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", reason)) : (body, null);
         }
         catch (JsonException ex)
         {
             return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", ex.Message));
+        }
+    }
+
+    /// <summary>
+    /// Text that parses but cannot be kept: a lone surrogate escape (not valid UTF-16, so not serializable again)
+    /// or a NUL character (PostgreSQL text and jsonb refuse it). Refused up front so nothing is half-written.
+    /// </summary>
+    public static string? UnstorableText(JsonNode? node)
+    {
+        try
+        {
+            return node switch
+            {
+                JsonObject obj => obj.Select(pair => pair.Key.Contains('\0') ? $"the property name '{pair.Key.Replace("\0", "\\u0000")}' contains a NUL character" : UnstorableText(pair.Value))
+                    .FirstOrDefault(reason => reason is not null),
+                JsonArray array => array.Select(UnstorableText).FirstOrDefault(reason => reason is not null),
+                JsonValue value when value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Contains('\0') => "a string contains a NUL character (\\u0000)",
+                _ => null,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return "a string is not valid UTF-16 text (a lone surrogate escape such as \\ud800)";
         }
     }
 

@@ -123,13 +123,14 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
     }
 
     /// <summary>
-    /// What <paramref name="topic"/> logged after <paramref name="sinceMs"/>, a time from <see cref="NowAsync"/> (seed 004's
+    /// What <paramref name="topic"/> logged at or after <paramref name="sinceMs"/>, a time from <see cref="NowAsync"/> (seed 004's
     /// timestamp polling; messages logged in the same millisecond as a poll may repeat; the cursor form is gapless).
     /// </summary>
     public async Task<TopicRead> ReadSinceAsync(string topic, long sinceMs, int limit = 1000)
     {
         var head = (await HeadsAsync([topic]))[0];
-        var oldest = Math.Max(sinceMs + 1, await NowAsync() - (long)options.Value.MaxAge.TotalMilliseconds);
+        // Inclusive: a message logged in the millisecond of the previous poll, after that poll read its topic, is not lost.
+        var oldest = Math.Max(sinceMs, await NowAsync() - (long)options.Value.MaxAge.TotalMilliseconds);
         var messages = (await RangeAsync(topic, "-", count: null)).Where(entry => entry.Time >= oldest).Take(limit).Select(entry => entry.Message).ToList();
         return new TopicRead(head, messages, HistoryGone: false);
     }

@@ -32,23 +32,24 @@ public static class IsolatedReads
         {
             var ids = await odoo.SearchAsync(model, domain, limit, "id asc", cancellationToken);
             var read = await ReadAsync(odoo, model, ids, fields, cancellationToken);
+            if (read.Rows.Count == 0 && read.Unreadable.Count > 1)
+            {
+                // A whole page refused, id by id: the fault is not about a record (a field that does not exist, a missing right).
+                throw new OdooApiException(OdooErrorKind.Fault, $"Odoo refused to read every one of {read.Unreadable.Count} {model} records: {read.Unreadable[0].Error}", ex.FaultCode, ex);
+            }
+
             return new IsolatedPage(read.Rows, read.Unreadable, ids.Count, ids.Count == 0 ? 0 : ids[^1]);
         }
     }
 
     /// <summary>
-    /// Reads <paramref name="ids"/>, isolating the ones Odoo refuses. When it refuses every one of several ids, the
-    /// fault is not about a record (a misconfigured field, a missing right) and is thrown as the run's error.
+    /// Reads <paramref name="ids"/>, isolating the ones Odoo refuses. Retries and children may all be bad records,
+    /// so here refusing every id is not taken for a systematic fault (window pages are, in <see cref="PageAsync"/>).
     /// </summary>
     public static async Task<IsolatedRows> ReadAsync(IOdooApi odoo, string model, IReadOnlyList<int> ids, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
         var result = new IsolatedRows([], []);
         await ReadIntoAsync(odoo, model, ids, fields, result, cancellationToken);
-        if (result.Rows.Count == 0 && result.Unreadable.Count > 1)
-        {
-            throw new OdooApiException(OdooErrorKind.Fault, $"Odoo refused to read every one of {result.Unreadable.Count} {model} records: {result.Unreadable[0].Error}");
-        }
-
         return result;
     }
 

@@ -30,6 +30,7 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     private readonly Dictionary<string, TopicSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TopicPosition> _positions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _ending = new();
+    private readonly SemaphoreSlim _replayTurn = new(1, 1);
     private int _endReason;
 
     public string Id { get; } = id;
@@ -105,8 +106,34 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
         }
     }
 
+    /// <summary>
+    /// One replay page at a time per connection, with room for it in the queue: topics catching up together
+    /// (a resume of many topics) would otherwise each see room and together overflow their own client.
+    /// Dispose the turn once the page is delivered.
+    /// </summary>
+    public async Task<IDisposable> ReplayTurnAsync(int frames, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, EndToken);
+        if (!await _replayTurn.WaitAsync(RoomTimeout, linked.Token))
+        {
+            End(EndReason.Overflow); // another topic's replay has waited this long for the client to read
+            throw new OperationCanceledException(EndToken);
+        }
+
+        try
+        {
+            await WaitForRoomAsync(frames, cancellationToken);
+            return new ReplayTurn(_replayTurn);
+        }
+        catch
+        {
+            _replayTurn.Release();
+            throw;
+        }
+    }
+
     /// <summary>Waits until the queue has room for <paramref name="frames"/> more (a replay must not overflow its own client).</summary>
-    public async Task WaitForRoomAsync(int frames, CancellationToken cancellationToken)
+    private async Task WaitForRoomAsync(int frames, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         while (_queue.Reader.Count > sendQueueLimit - frames)
@@ -125,8 +152,9 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     {
         if (Interlocked.CompareExchange(ref _endReason, (int)reason, (int)EndReason.None) == (int)EndReason.None)
         {
-            _queue.Writer.TryComplete();
+            // Cancel first: a sender waiting on an empty queue must see the ending (and close with its code), not a quietly completed queue.
             _ending.Cancel();
+            _queue.Writer.TryComplete();
         }
     }
 
@@ -151,6 +179,19 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
 
         End(EndReason.Overflow);
         return false;
+    }
+}
+
+internal sealed class ReplayTurn(SemaphoreSlim turn) : IDisposable
+{
+    private int _released;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            turn.Release();
+        }
     }
 }
 

@@ -27,7 +27,8 @@ public static class Cursor
             foreach (var topic in document.RootElement.EnumerateObject())
             {
                 if (topic.Value.ValueKind != JsonValueKind.Array || topic.Value.GetArrayLength() != 2
-                    || topic.Value[0].GetString() is not { } epoch || !topic.Value[1].TryGetInt64(out var offset) || offset < 0)
+                    || topic.Value[0].GetString() is not { } epoch || !topic.Value[1].TryGetInt64(out var offset) || offset < 0
+                    || (epoch.Length == 0 && offset > 0))
                 {
                     return false;
                 }

@@ -6,15 +6,57 @@ namespace RealtimeSync.PushGateway.Delivery;
 /// <summary>
 /// Listens on the Redis channel every instance shares and offers each message to this instance's
 /// subscriptions of its topic. StackExchange.Redis calls the handler in publish order, which the
-/// subscriptions rely on; a message lost here is recovered from the topic log by the gap check.
+/// subscriptions rely on; a message lost here is recovered from the topic log by the gap check. A gap is
+/// only seen when a later message arrives, so after the subscription connection comes back (a failover, a
+/// network cut, Redis dropping a slow subscriber) every subscription also catches up from the log: what was
+/// published while this instance was not listening is delivered even if its topic then goes quiet.
 /// </summary>
 public sealed partial class RedisFanout(IConnectionMultiplexer redis, SubscriptionRegistry registry, ILogger<RedisFanout> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().SubscribeAsync(PushChannel.Name, (_, value) => Offer(value!));
+    // Resubscribing follows the reconnect closely; catching up once soon and once later covers a slow one.
+    private static readonly TimeSpan[] CatchUpDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+    private readonly CancellationTokenSource _stopping = new();
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().UnsubscribeAsync(PushChannel.Name);
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        redis.ConnectionRestored += OnConnectionRestored;
+        return redis.GetSubscriber().SubscribeAsync(PushChannel.Name, (_, value) => Offer(value!));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        redis.ConnectionRestored -= OnConnectionRestored;
+        await _stopping.CancelAsync();
+        await redis.GetSubscriber().UnsubscribeAsync(PushChannel.Name);
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType != ConnectionType.Subscription)
+        {
+            return;
+        }
+
+        LogRestored();
+        _ = CatchUpAllAsync(_stopping.Token);
+    }
+
+    private async Task CatchUpAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var delay in CatchUpDelays)
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            foreach (var subscription in registry.Connections.SelectMany(connection => connection.Subscriptions))
+            {
+                subscription.CatchUp();
+            }
+        }
+    }
 
     private void Offer(string json)
     {
@@ -29,6 +71,9 @@ public sealed partial class RedisFanout(IConnectionMultiplexer redis, Subscripti
             subscription.Offer(message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Redis subscription connection is back; every subscription catches up from the topic log")]
+    private partial void LogRestored();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped an unroutable push message ({Length} chars)")]
     private partial void LogUnroutable(int length);

@@ -41,18 +41,31 @@ public sealed class SubscriptionRegistry
             return false;
         }
 
-        _byTopic.GetOrAdd(subscription.Topic, _ => new ConcurrentDictionary<string, TopicSubscription>())[connection.Id] = subscription;
-        return true;
+        while (true)
+        {
+            var subscribers = _byTopic.GetOrAdd(subscription.Topic, _ => new ConcurrentDictionary<string, TopicSubscription>());
+            subscribers[connection.Id] = subscription;
+
+            // An unsubscribe may have just dropped this topic's (then empty) index: make sure ours is the one in use.
+            if (_byTopic.TryGetValue(subscription.Topic, out var current) && ReferenceEquals(current, subscribers))
+            {
+                return true;
+            }
+        }
     }
 
+    /// <summary>Removes the subscription, and the topic's index once nobody holds it, so the index does not grow with every topic ever viewed.</summary>
     public void Unsubscribe(ClientConnection connection, string topic)
     {
         connection.Remove(topic)?.Close();
-        if (_byTopic.TryGetValue(topic, out var subscribers))
+        if (_byTopic.TryGetValue(topic, out var subscribers) && subscribers.TryRemove(connection.Id, out _) && subscribers.IsEmpty)
         {
-            subscribers.TryRemove(connection.Id, out _);
+            _byTopic.TryRemove(KeyValuePair.Create(topic, subscribers));
         }
     }
+
+    /// <summary>Topics with at least one subscriber on this instance.</summary>
+    public int TopicCount => _byTopic.Count;
 
     public IEnumerable<TopicSubscription> SubscribersOf(string topic) =>
         _byTopic.TryGetValue(topic, out var subscribers) ? subscribers.Values : [];

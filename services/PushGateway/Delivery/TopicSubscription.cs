@@ -69,6 +69,22 @@ public sealed partial class TopicSubscription
 
     public Task StartAsync(CancellationToken cancellationToken) => CatchUpAsync(cancellationToken);
 
+    /// <summary>Reads what the log holds after the last delivered offset (live messages may have been lost unseen); no-op while a catch-up runs.</summary>
+    public void CatchUp()
+    {
+        lock (_gate)
+        {
+            if (_closed || _catchingUp)
+            {
+                return;
+            }
+
+            _catchingUp = true;
+        }
+
+        _ = CatchUpAsync(CancellationToken.None);
+    }
+
     /// <summary>Stops delivery (unsubscribe, or replaced by a resuming subscription); a running catch-up ends at its next step.</summary>
     public void Close()
     {
@@ -155,7 +171,7 @@ public sealed partial class TopicSubscription
         var page = Math.Min(ReplayPage, _connection.SendQueueLimit); // a page must fit in an empty send queue
         for (var round = 1; ; round++)
         {
-            await _connection.WaitForRoomAsync(page, cancellationToken);
+            using var turn = await _connection.ReplayTurnAsync(page, cancellationToken);
             string? epoch;
             long last;
             lock (_gate)

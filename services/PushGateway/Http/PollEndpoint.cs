@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.Delivery;
 using RealtimeSync.PushLog;
@@ -23,7 +24,7 @@ public static class PollEndpoint
         return app;
     }
 
-    private static async Task<IResult> PollAsync(HttpContext http, long? since, string? cursor, string? topics, string? connectionId, TopicLog log, TopicAccess access)
+    private static async Task<IResult> PollAsync(HttpContext http, long? since, string? cursor, string? topics, string? connectionId, TopicLog log, TopicAccess access, IOptions<PushGatewayOptions> options)
     {
         var subscriber = Subscriber.From(http.User);
         if (!Cursor.TryDecode(cursor, out var positions))
@@ -36,7 +37,7 @@ public static class PollEndpoint
             return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid since", "'since' is a Unix time in milliseconds, 0 or more.");
         }
 
-        var (topicList, problem) = TopicList.Read(topics, subscriber, access, [subscriber.UserTopic, TopicAccess.Broadcast, .. positions.Keys]);
+        var (topicList, problem) = TopicList.Read(topics, subscriber, access, options.Value.MaxSubscriptions, [subscriber.UserTopic, TopicAccess.Broadcast, .. positions.Keys]);
         if (problem is not null)
         {
             return problem;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushLog;
 using RealtimeSync.ServiceDefaults.Auth;
@@ -43,9 +44,9 @@ public static class StatusEndpoints
         });
     }
 
-    private static async Task<IResult> ChangesAsync(HttpContext http, string? topics, TopicLog log, TopicAccess access)
+    private static async Task<IResult> ChangesAsync(HttpContext http, string? topics, TopicLog log, TopicAccess access, IOptions<PushGatewayOptions> options)
     {
-        var (list, problem) = TopicList.Read(topics, Subscriber.From(http.User), access);
+        var (list, problem) = TopicList.Read(topics, Subscriber.From(http.User), access, options.Value.MaxSubscriptions);
         if (problem is not null)
         {
             return problem;

@@ -27,7 +27,7 @@ public static class StreamEndpoint
         IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
     {
         var subscriber = Subscriber.From(http.User);
-        var (requested, problem) = TopicList.Read(topics, subscriber, access);
+        var (requested, problem) = TopicList.Read(topics, subscriber, access, options.Value.MaxSubscriptions);
         if (problem is not null)
         {
             return problem;
@@ -36,6 +36,13 @@ public static class StreamEndpoint
         if (!Cursor.TryDecode(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId, out var from))
         {
             return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid Last-Event-ID", "Send back an event id this stream gave you, or none.");
+        }
+
+        var all = requested.Concat([subscriber.UserTopic, TopicAccess.Broadcast]).Concat(from.Keys.Where(topic => access.Refusal(subscriber, topic) is null))
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (TopicList.TooMany(all.Count, options.Value.MaxSubscriptions) is { } tooMany)
+        {
+            return tooMany;
         }
 
         var settings = options.Value;
@@ -49,7 +56,6 @@ public static class StreamEndpoint
         {
             await http.Response.WriteAsync($"retry: 2000\n\n", ending.Token);
             connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout));
-            var all = requested.Concat([subscriber.UserTopic, TopicAccess.Broadcast]).Concat(from.Keys.Where(topic => access.Refusal(subscriber, topic) is null));
             await subscriptions.SubscribeAsync(connection, all, from, (accepted, _) => connection.Enqueue(Frames.Subscribed(accepted)), ending.Token);
             var beating = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, ending.Token);
             await foreach (var frame in connection.Frames.ReadAllAsync(ending.Token))

@@ -53,6 +53,11 @@ public sealed partial record ClientCommand(string Type, IReadOnlyList<string> To
             error = "malformed JSON: " + ex.Message;
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            error = "malformed JSON: a string is not valid UTF-16 text (a lone surrogate escape)";
+            return false;
+        }
     }
 
     public static bool IsValidTopic(string topic) => TopicName().IsMatch(topic);
@@ -112,9 +117,10 @@ public sealed partial record ClientCommand(string Type, IReadOnlyList<string> To
         {
             if (topic.Value.ValueKind != JsonValueKind.Object
                 || !topic.Value.TryGetProperty("epoch", out var epoch) || epoch.ValueKind != JsonValueKind.String
-                || !topic.Value.TryGetProperty("offset", out var offset) || !offset.TryGetInt64(out var value) || value < 0)
+                || !topic.Value.TryGetProperty("offset", out var offset) || !offset.TryGetInt64(out var value) || value < 0
+                || (epoch.GetString()!.Length == 0 && value > 0)) // offsets mean something only within an epoch
             {
-                error = $"'from.{topic.Name}' must be {{\"epoch\": string, \"offset\": number >= 0}}";
+                error = $"'from.{topic.Name}' must be {{\"epoch\": string, \"offset\": number >= 0}}, with an epoch for any offset above 0";
                 return false;
             }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RealtimeSync.Contracts.Push;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.Delivery;
+using RealtimeSync.PushGateway.Http;
 using RealtimeSync.ServiceDefaults.Auth;
 using RealtimeSync.ServiceDefaults.Http;
 
@@ -115,7 +116,7 @@ public static class WebSocketEndpoint
             case "ping":
                 connection.Enqueue(Frames.Pong());
                 break;
-            case "subscribe" when connection.Subscriptions.Select(subscription => subscription.Topic).Union(command.Topics).Count() > settings.MaxSubscriptions + 2:
+            case "subscribe" when connection.Subscriptions.Select(subscription => subscription.Topic).Union(command.Topics).Count() > settings.MaxSubscriptions + TopicList.OwnTopics:
                 connection.Enqueue(Frames.Error("too_many_subscriptions", $"at most {settings.MaxSubscriptions} topics per connection"));
                 break;
             case "subscribe":

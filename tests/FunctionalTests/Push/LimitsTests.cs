@@ -42,6 +42,8 @@ public sealed class LimitsTests(RealtimeSystem system)
         await careless.SendTextAsync("{\"type\": \"subscribe\", \"topics\": ");
         var error = await careless.NextControlAsync("error", TimeSpan.FromSeconds(10));
         Assert.Equal("invalid_message", (string?)error["code"]);
+        await careless.SendTextAsync("{\"type\": \"\\ud800\"}"); // parses, but is not valid UTF-16 text
+        Assert.Equal("invalid_message", (string?)(await careless.NextControlAsync("error", TimeSpan.FromSeconds(10)))["code"]);
         await careless.SendAsync(new JsonObject { ["type"] = "ping" });
         await careless.NextControlAsync("pong", TimeSpan.FromSeconds(10));
 
@@ -60,6 +62,9 @@ public sealed class LimitsTests(RealtimeSystem system)
 
         var tooBig = await user.PostAsync("/api/sync/send", new StringContent("{\"type\":\"x\",\"payload\":{\"pad\":\"" + new string('x', 70 * 1024) + "\"}}", Encoding.UTF8, "application/json"));
         var invalid = await user.PostAsJsonAsync("/api/sync/send", new { payload = "not an object", extra = 1 });
+        var tooManyTopics = string.Join(',', Enumerable.Range(0, 101).Select(n => $"records/many-{n}"));
+        var pollingTooMuch = await user.GetAsync($"/api/sync/poll?topics={tooManyTopics}");
+        var streamingTooMuch = await user.GetAsync($"/api/sync/stream?topics={tooManyTopics}", HttpCompletionOption.ResponseHeadersRead);
         var noToken = await anonymous.GetAsync("/api/sync/status");
         var noTokenWs = await anonymous.GetAsync("/ws");
 
@@ -67,6 +72,11 @@ public sealed class LimitsTests(RealtimeSystem system)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.StatusCode);
         var errors = (await invalid.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsObject();
         Assert.True(errors.ContainsKey("type") && errors.ContainsKey("payload") && errors.ContainsKey("extra"));
+        Assert.All([pollingTooMuch, streamingTooMuch], response =>
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        });
         Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
         Assert.Equal("application/problem+json", noToken.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.Unauthorized, noTokenWs.StatusCode);

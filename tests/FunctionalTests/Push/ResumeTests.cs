@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
 using RealtimeSync.FunctionalTests.Infrastructure;
+using RealtimeSync.PushLog;
+using StackExchange.Redis;
 
 namespace RealtimeSync.FunctionalTests.Push;
 
@@ -28,6 +31,33 @@ public sealed class ResumeTests(RealtimeSystem system)
             Assert.Equal([2, 3], missed.Select(message => (int)message["payload"]!["n"]!));
             Assert.Empty(await again.DrainMessagesAsync(TimeSpan.FromSeconds(1)));
         }
+    }
+
+    [Fact]
+    public async Task Resuming_many_topics_far_behind_at_once_replays_them_all_without_overflowing_the_client()
+    {
+        using var redis = await ConnectionMultiplexer.ConnectAsync(system.App.GetConnectionString("redis"));
+        var log = new TopicLog(redis, Options.Create(new TopicLogOptions()));
+        var topics = Enumerable.Range(0, 6).Select(_ => $"records/{Topics.UniqueCollection()}").ToArray();
+        foreach (var topic in topics)
+        {
+            for (var n = 1; n <= 300; n++)
+            {
+                await log.AppendAsync(null, [topic], $"{{\"type\":\"note\",\"payload\":{{\"n\":{n}}}}}", 0);
+            }
+        }
+
+        var heads = await log.HeadsAsync(topics);
+        await using var client = await system.ConnectAsync("viewer-31", "viewer");
+        await client.SubscribeAsync(topics, heads.ToDictionary(head => head.Topic, head => (head.Epoch!, 0L)));
+
+        var replayed = await client.MessagesAsync(6 * 300, TimeSpan.FromSeconds(60)); // 1800 messages, the send queue holds 1000
+        foreach (var topic in topics)
+        {
+            Writers.AssertContiguous(replayed.Where(message => (string?)message["topic"] == topic).ToList(), first: 1);
+        }
+
+        Assert.True(client.IsOpen);
     }
 
     [Fact]

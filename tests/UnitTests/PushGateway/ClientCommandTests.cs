@@ -21,6 +21,8 @@ public sealed class ClientCommandTests
     [InlineData("""{"type":"subscribe","topics":[42]}""", "invalid topic")]
     [InlineData("""["subscribe"]""", "JSON object with a string 'type'")]
     [InlineData("""{"type":"subscribe",""", "malformed JSON")]
+    [InlineData("""{"type":"\ud800"}""", "not valid UTF-16")]
+    [InlineData("""{"type":"subscribe","topics":["records/a"],"from":{"records/a":{"epoch":"","offset":500}}}""", "with an epoch for any offset above 0")]
     public void A_bad_frame_is_refused_with_a_reason(string frame, string reason)
     {
         Assert.False(ClientCommand.TryParse(Encoding.UTF8.GetBytes(frame), out _, out var error));
