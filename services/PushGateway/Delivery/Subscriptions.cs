@@ -14,12 +14,14 @@ public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAc
     /// topics and starts the replays in the background, so the acknowledgement reaches the client first.
     /// When the topic log cannot be read the connection ends, and the client resumes elsewhere or later.
     /// </summary>
-    public async Task SubscribeAsync(
+    /// <returns>The new subscriptions; with <paramref name="startNow"/> false they hold live messages until started.</returns>
+    public async Task<IReadOnlyList<TopicSubscription>> SubscribeAsync(
         ClientConnection connection,
         IEnumerable<string> topics,
         IReadOnlyDictionary<string, TopicPosition>? from,
         Action<IReadOnlyList<string>, IReadOnlyList<(string Topic, string Reason)>> acknowledge,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool startNow = true)
     {
         var accepted = new List<string>();
         var refused = new List<(string, string)>();
@@ -64,15 +66,17 @@ public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAc
                 LogHeadsUnreadable(ex, connection.Id);
                 starting.ForEach(subscription => registry.Unsubscribe(connection, subscription.Topic));
                 connection.End(EndReason.ReplayFailed);
-                return;
+                return [];
             }
         }
 
         acknowledge(accepted, refused);
-        foreach (var subscription in starting)
+        if (startNow)
         {
-            _ = subscription.StartAsync(cancellationToken);
+            starting.ForEach(subscription => _ = subscription.StartAsync(cancellationToken));
         }
+
+        return starting;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read topic heads to subscribe connection {ConnectionId}; ending it so the client resumes")]

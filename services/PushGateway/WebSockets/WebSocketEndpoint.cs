@@ -12,6 +12,8 @@ namespace RealtimeSync.PushGateway.WebSockets;
 /// <summary>The <c>/ws</c> endpoint: accepts a signed-in client, greets it, subscribes it to its own topics, then serves its commands.</summary>
 public static class WebSocketEndpoint
 {
+    private static readonly TimeSpan OwnTopicsGrace = TimeSpan.FromSeconds(3);
+
     public static IEndpointRouteBuilder MapWebSocketEndpoint(this IEndpointRouteBuilder app)
     {
         app.Map("/ws", HandleAsync).RequireAuthorization(Policies.Reader);
@@ -41,12 +43,25 @@ public static class WebSocketEndpoint
         (WebSocketCloseStatus, string) close;
         try
         {
-            // Welcome once the own topics stand at their heads: anything sent to this user after it is delivered.
-            await subscriptions.SubscribeAsync(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _) =>
-                connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout)), sendingEnds.Token);
+            // Welcome once the own topics stand at their heads: anything sent to this user after it is delivered. They go
+            // live after the client's first command, or a short grace: a reconnecting client that resumes them with
+            // 'from' replaces them before anything was delivered, so it sees nothing twice and nothing out of order.
+            var own = await subscriptions.SubscribeAsync(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _) =>
+                connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout)),
+                sendingEnds.Token, startNow: false);
+            var (ownLive, ending) = (0, sendingEnds.Token);
+            void OwnTopicsLive()
+            {
+                if (Interlocked.Exchange(ref ownLive, 1) == 0)
+                {
+                    own.ToList().ForEach(subscription => _ = subscription.StartAsync(ending));
+                }
+            }
+
+            _ = Task.Delay(OwnTopicsGrace, ending).ContinueWith(_ => OwnTopicsLive(), ending, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             sending = SendThenAwaitCloseAsync();
             heartbeats = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, sendingEnds.Token);
-            close = await ReceiveAsync(connection, socket, subscriptions, registry, settings, receivingEnds.Token);
+            close = await ReceiveAsync(connection, socket, subscriptions, registry, settings, OwnTopicsLive, receivingEnds.Token);
         }
         finally
         {
@@ -73,7 +88,8 @@ public static class WebSocketEndpoint
     }
 
     private static async Task<(WebSocketCloseStatus, string)> ReceiveAsync(
-        ClientConnection connection, WebSocket socket, Subscriptions subscriptions, SubscriptionRegistry registry, PushGatewayOptions settings, CancellationToken cancellationToken)
+        ClientConnection connection, WebSocket socket, Subscriptions subscriptions, SubscriptionRegistry registry, PushGatewayOptions settings,
+        Action afterCommand, CancellationToken cancellationToken)
     {
         var buffer = new byte[settings.MaxClientMessageBytes];
         try
@@ -98,6 +114,7 @@ public static class WebSocketEndpoint
                 }
 
                 await ApplyAsync(command, connection, subscriptions, registry, settings, cancellationToken);
+                afterCommand();
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using RealtimeSync.FunctionalTests.Infrastructure;
 using RealtimeSync.PushLog;
@@ -31,6 +32,26 @@ public sealed class ResumeTests(RealtimeSystem system)
             Assert.Equal([2, 3], missed.Select(message => (int)message["payload"]!["n"]!));
             Assert.Empty(await again.DrainMessagesAsync(TimeSpan.FromSeconds(1)));
         }
+    }
+
+    [Fact]
+    public async Task A_reconnecting_client_that_resumes_its_user_topic_gets_what_came_after_the_welcome_once_and_in_order()
+    {
+        var user = "returning-" + Guid.NewGuid().ToString("N")[..6];
+        using var http = system.ClientFor(user, "viewer");
+        for (var n = 1; n <= 3; n++)
+        {
+            (await http.PostAsJsonAsync("/api/sync/send", new { type = "note", payload = new { n } })).EnsureSuccessStatusCode();
+        }
+
+        var head = (await http.GetFromJsonAsync<JsonObject>($"/api/sync/changes?topics=users/{user}"))!["topics"]![0]!;
+        await using var again = await system.ConnectAsync(user, "viewer");
+        (await http.PostAsJsonAsync("/api/sync/send", new { type = "note", payload = new { n = 4 } })).EnsureSuccessStatusCode(); // after the welcome
+        await again.SubscribeAsync([$"users/{user}"], new Dictionary<string, (string, long)> { [$"users/{user}"] = ((string)head["epoch"]!, 1) });
+
+        var missed = await again.MessagesAsync(3, TimeSpan.FromSeconds(20));
+        Assert.Equal([2, 3, 4], missed.Select(message => (int)message["payload"]!["n"]!));
+        Assert.Empty(await again.DrainMessagesAsync(TimeSpan.FromSeconds(4))); // past the grace in which own topics wait for a resume
     }
 
     [Fact]

@@ -79,6 +79,7 @@ public sealed class MergeRulesTests(RealtimeSystem system)
         var collection = Topics.UniqueCollection();
         var path = $"/api/records/{collection}/same";
         var first = await _backoffice.PutAsync(path, new { title = "one", tags = new[] { "a" } });
+        await Writers.WaitForOffsetAsync(system, $"records/{collection}/same", 1); // the creation's message is out before we listen
         await using var client = await system.ConnectAsync("viewer-20", "viewer");
         await client.SubscribeAsync($"records/{collection}/same");
 
