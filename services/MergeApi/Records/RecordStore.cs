@@ -121,18 +121,25 @@ public sealed class RecordStore(NpgsqlDataSource dataSource, OutboxTable outbox,
             return current is null ? new WriteOutcome(WriteStatus.PreconditionFailed, Detail: "If-Match: * but the record does not exist.") : null;
         }
 
-        if (current is not null && long.TryParse(write.IfMatch.Trim('"', 'W', '/'), out var expected) && expected == current.Version)
+        var listed = StrongVersions(write.IfMatch);
+        if (current is not null && listed.Contains(current.Version))
         {
             return null;
         }
 
-        var seen = long.TryParse(write.IfMatch.Trim('"', 'W', '/'), out var version)
-            ? await history.SnapshotAsync(connection, transaction, write.Collection, current?.Id ?? write.Id ?? string.Empty, version, cancellationToken)
+        var seen = listed.Count > 0
+            ? await history.SnapshotAsync(connection, transaction, write.Collection, current?.Id ?? write.Id ?? string.Empty, listed.Max(), cancellationToken)
             : null;
         var changedSince = current is null ? [] : RecordDiff.ChangedFields(seen, current.Data).Where(field => !CollectionCatalog.ServerFields.Contains(field)).ToList();
         return new WriteOutcome(WriteStatus.PreconditionFailed, current, changedSince,
             Detail: current is null ? "The record no longer exists." : $"The record is at version {current.Version}, not {write.IfMatch}: someone else saved it meanwhile.");
     }
+
+    /// <summary>The versions an If-Match list names (<c>"3", "4"</c>). RFC 9110 compares If-Match strongly, so a weak tag (<c>W/"3"</c>) matches nothing.</summary>
+    private static List<long> StrongVersions(string ifMatch) => ifMatch.Split(',', StringSplitOptions.TrimEntries)
+        .Where(tag => tag.Length > 2 && tag[0] == '"' && tag[^1] == '"')
+        .Select(tag => long.TryParse(tag[1..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : (long?)null)
+        .OfType<long>().ToList();
 
     private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string collection, string id, CancellationToken cancellationToken)
     {

@@ -57,7 +57,7 @@ public static partial class RecordsEndpoints
         }
 
         var preserve = (http.Request.Query["preserveFields"].FirstOrDefault() ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var write = new RecordWrite(verb, collection, id, body, http.Request.Headers.IfMatch.FirstOrDefault(), preserve,
+        var write = new RecordWrite(verb, collection, id, body, (http.Request.Headers.IfMatch is { Count: > 0 } ifMatch ? ifMatch.ToString() : null), preserve,
             http.User.Identity?.Name, http.Request.Headers[ConnectionIdHeader].FirstOrDefault());
         return WriteResults.ToResult(await writer.WriteAsync(write, cancellationToken), http);
     }

@@ -43,7 +43,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         OdooErrorKind? error = null;
         try
         {
-            var uuid = await odoo.DatabaseUuidAsync(cancellationToken);
+            var uuid = await DatabaseUuidAsync(odoo, stream, cancellationToken);
             if (state.OdooUuid is not null && uuid is not null && uuid != state.OdooUuid)
             {
                 run.Errors.Add($"Odoo database '{database}' now has uuid {uuid}, not {state.OdooUuid}: it is another database (restored or replaced). Refusing to merge it into the synced data; reset the stream's state to accept it.");
@@ -241,6 +241,26 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
 
     private static int? ParentId(JsonObject row, string inverse) =>
         row[inverse] is JsonArray { Count: > 0 } pair ? (int)pair[0]! : row[inverse] is JsonValue value && value.TryGetValue<int>(out var id) ? id : null;
+
+    /// <summary>
+    /// Odoo's database.uuid, or null when this user may not read it (ir.config_parameter is for administrators):
+    /// a least-privilege integration user still syncs, without the check that the database was not replaced.
+    /// </summary>
+    private async Task<string?> DatabaseUuidAsync(IOdooApi odoo, string stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await odoo.DatabaseUuidAsync(cancellationToken);
+        }
+        catch (OdooApiException ex) when (ex.Kind == OdooErrorKind.Fault && ex.FaultCode is 3 or 4)
+        {
+            LogUuidUnreadable(stream, ex.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {Stream}: cannot read Odoo's database.uuid ({Error}); a replaced database will not be detected. Grant read on ir.config_parameter to check it.")]
+    private partial void LogUuidUnreadable(string stream, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Stream} run {Status}: {Counts}")]
     private partial void LogRun(string stream, string status, string counts);

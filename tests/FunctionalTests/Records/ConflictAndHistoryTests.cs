@@ -31,8 +31,10 @@ public sealed class ConflictAndHistoryTests(RealtimeSystem system)
         Assert.Equal(["email"], conflict.Body["changedFields"]!.AsArray().Select(field => (string?)field));
         Assert.Equal("01", (string?)(await _backoffice.GetAsync(path)).Data["phone"]); // nothing of the refused save landed
 
-        var retried = await new Backoffice(second).PatchAsync(path, new { phone = "02" }, ifMatch: saved.ETag);
-        Assert.Equal(HttpStatusCode.OK, retried.Status);
+        var weak = await new Backoffice(second).PatchAsync(path, new { phone = "02" }, ifMatch: "W/" + saved.ETag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, weak.Status); // If-Match compares strongly (RFC 9110)
+        var retried = await new Backoffice(second).PatchAsync(path, new { phone = "02" }, ifMatch: $"{opened.ETag}, {saved.ETag}");
+        Assert.Equal(HttpStatusCode.OK, retried.Status); // one of the listed versions is the current one
     }
 
     [Fact]
