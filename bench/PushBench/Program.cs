@@ -15,7 +15,8 @@ var burstChanges = args.Length > 2 ? int.Parse(args[2]) : 1000;
 var state = Path.Combine(Path.GetTempPath(), "realtimesync-bench-" + Guid.NewGuid().ToString("N")[..8]);
 
 var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-    $"--AppHost:StateDirectory={state}", "--AppHost:Durable=false", "--AppHost:EchoToConsole=false", "--Gateway:Port=0");
+    // Testing: merge-api then accepts the t* collections without declaring one for the benchmark.
+    $"--AppHost:StateDirectory={state}", "--AppHost:Durable=false", "--AppHost:EchoToConsole=false", "--AppHost:Environment=Testing", "--Gateway:Port=0");
 await using var app = await builder.BuildAsync();
 Console.WriteLine("starting the system...");
 await app.StartAsync();
@@ -27,7 +28,7 @@ var connect = Stopwatch.StartNew();
 var clients = new List<Subscriber>();
 foreach (var batch in Enumerable.Range(0, subscribers).Chunk(50))
 {
-    clients.AddRange(await Task.WhenAll(batch.Select(index => Subscriber.ConnectAsync(gateway, DevTokens.Create(key, $"bench-viewer-{index}", ["viewer"]), "records/bench"))));
+    clients.AddRange(await Task.WhenAll(batch.Select(index => Subscriber.ConnectAsync(gateway, DevTokens.Create(key, $"bench-viewer-{index}", ["viewer"]), "records/tbench"))));
 }
 
 Console.WriteLine($"connected in {connect.Elapsed.TotalSeconds:0.0} s: {string.Join(", ", clients.GroupBy(client => client.Instance).Select(group => $"{group.Key} {group.Count()}"))}");
@@ -59,7 +60,7 @@ async Task RunAsync(string name, int changes, int parallel, TimeSpan pause)
     var batch = Guid.NewGuid().ToString("N")[..6];
     await Parallel.ForEachAsync(Enumerable.Range(0, changes), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (n, cancellationToken) =>
     {
-        var response = await writers[n % writers.Count].PutAsJsonAsync($"/api/records/bench/r{n % 100}", new { n, batch }, cancellationToken);
+        var response = await writers[n % writers.Count].PutAsJsonAsync($"/api/records/tbench/r{n % 100}", new { n, batch }, cancellationToken);
         response.EnsureSuccessStatusCode();
         if (pause > TimeSpan.Zero)
         {
