@@ -45,12 +45,17 @@ public sealed class OdooService(OdooDatabase database, OdooUser user)
     /// </summary>
     public Func<string, string, JsonObject, bool>? Breaks { get; set; }
 
+    /// <summary>The fault a broken call raises: 1 server error (default), 3 access denied, 4 access error.</summary>
+    public int BreakFaultCode { get; set; } = 1;
+
     /// <summary>Runs a model method with named parameters (JSON-2's shape; XML-RPC's positional args are mapped to it first).</summary>
     public JsonNode? Call(string model, string method, JsonObject parameters)
     {
         if (Breaks?.Invoke(model, method, parameters) == true)
         {
-            throw new OdooFault(1, $"Traceback (most recent call last):\n  simulated server error in {model}.{method}");
+            throw BreakFaultCode == 1
+                ? new OdooFault(1, $"Traceback (most recent call last):\n  simulated server error in {model}.{method}")
+                : new OdooFault(BreakFaultCode, $"You are not allowed to access '{model}' records (simulated access error in {method}).");
         }
 
         var context = parameters["context"] as JsonObject;

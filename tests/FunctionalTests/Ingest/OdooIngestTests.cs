@@ -201,6 +201,27 @@ public sealed class OdooIngestTests(RealtimeSystem system)
         Assert.Contains((string?)(await _ingest.RunAndWaitAsync())["status"], new[] { "succeeded", "partial" });
     }
 
+    [Fact]
+    public async Task A_user_who_may_not_read_the_database_uuid_still_syncs()
+    {
+        // ir.config_parameter is for administrators; a least-privilege integration user gets an access error on it.
+        system.Odoo.Service.BreakFaultCode = 4;
+        system.Odoo.Service.Breaks = (model, _, _) => model == "ir.config_parameter";
+        try
+        {
+            var order = Odoo.Run(transaction => transaction.Create("purchase.order", new JsonObject { ["name"] = "PO-LEAST-PRIVILEGE", ["partner_id"] = 1, ["state"] = "draft" }));
+            var run = await _ingest.RunAndWaitAsync();
+
+            Assert.Contains((string?)run["status"], new[] { "succeeded", "partial" });
+            Assert.True((await _ingest.RowsAsync("purchase.order")).ContainsKey(order));
+        }
+        finally
+        {
+            system.Odoo.Service.Breaks = null;
+            system.Odoo.Service.BreakFaultCode = 1;
+        }
+    }
+
     private static async Task<long> RunCountAsync(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM odoo_ingest.sync_runs");
