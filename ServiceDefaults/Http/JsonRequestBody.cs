@@ -61,7 +61,7 @@ public static class JsonRequestBody
     /// Text that parses but cannot be kept: a lone surrogate escape (not valid UTF-16, so not serializable again)
     /// or a NUL character (PostgreSQL text and jsonb refuse it). Refused up front so nothing is half-written.
     /// </summary>
-    public static string? UnstorableText(JsonNode? node)
+    private static string? UnstorableText(JsonNode? node)
     {
         try
         {

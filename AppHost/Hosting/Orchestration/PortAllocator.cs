@@ -12,10 +12,11 @@ internal static class PortAllocator
 {
     private const int Lowest = 10_000;
     private static readonly HashSet<int> HandedOut = [];
+    private static readonly Lazy<int> EphemeralStart = new(EphemeralRangeStart);
 
     public static int Free()
     {
-        var below = EphemeralRangeStart();
+        var below = EphemeralStart.Value;
         lock (HandedOut)
         {
             for (var attempt = 0; attempt < 200 && below > Lowest; attempt++)

@@ -41,7 +41,8 @@ public sealed partial class SyncRunner
             }
         }
 
-        parents = parents.Where(parent => refused.All(failure => failure.Id != (int)parent["id"]!)).ToList();
+        var refusedIds = refused.Select(failure => failure.Id).ToHashSet();
+        parents = parents.Where(parent => !refusedIds.Contains((int)parent["id"]!)).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var (id, writeDate, error) in refused)

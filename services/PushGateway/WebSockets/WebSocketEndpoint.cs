@@ -46,22 +46,13 @@ public static class WebSocketEndpoint
             // Welcome once the own topics stand at their heads: anything sent to this user after it is delivered. They go
             // live after the client's first command, or a short grace: a reconnecting client that resumes them with
             // 'from' replaces them before anything was delivered, so it sees nothing twice and nothing out of order.
-            var own = await subscriptions.SubscribeAsync(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _) =>
+            var own = new HeldSubscriptions(await subscriptions.SubscribeAsync(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _) =>
                 connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout)),
-                sendingEnds.Token, startNow: false);
-            var (ownLive, ending) = (0, sendingEnds.Token);
-            void OwnTopicsLive()
-            {
-                if (Interlocked.Exchange(ref ownLive, 1) == 0)
-                {
-                    own.ToList().ForEach(subscription => _ = subscription.StartAsync(ending));
-                }
-            }
-
-            _ = Task.Delay(OwnTopicsGrace, ending).ContinueWith(_ => OwnTopicsLive(), ending, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                sendingEnds.Token, startNow: false), sendingEnds.Token);
+            own.ReleaseAfter(OwnTopicsGrace);
             sending = SendThenAwaitCloseAsync();
             heartbeats = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, sendingEnds.Token);
-            close = await ReceiveAsync(connection, socket, subscriptions, registry, settings, OwnTopicsLive, receivingEnds.Token);
+            close = await ReceiveAsync(connection, socket, subscriptions, registry, settings, own.Release, receivingEnds.Token);
         }
         finally
         {

@@ -1,8 +1,11 @@
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
 using RealtimeSync.AppHost.Hosting;
 using RealtimeSync.AppHost.Hosting.Testing;
 using RealtimeSync.OdooSimulator;
+using RealtimeSync.PushLog;
 using RealtimeSync.ServiceDefaults.Auth;
+using StackExchange.Redis;
 
 namespace RealtimeSync.FunctionalTests.Infrastructure;
 
@@ -97,6 +100,13 @@ public class RealtimeSystem : IAsyncLifetime
 
         return client;
     }
+
+    /// <summary>A connection to the system's Redis, for tests that read or write the topic log directly (admin: may run CLIENT KILL).</summary>
+    public async Task<ConnectionMultiplexer> RedisAsync(bool admin = false) =>
+        await ConnectionMultiplexer.ConnectAsync(App.GetConnectionString("redis") + (admin ? ",allowAdmin=true" : string.Empty));
+
+    /// <summary>The topic log the services write, over <paramref name="redis"/>, with default or given retention.</summary>
+    public static TopicLog TopicLog(IConnectionMultiplexer redis, TopicLogOptions? options = null) => new(redis, Options.Create(options ?? new TopicLogOptions()));
 
     /// <summary>A WebSocket client through the gateway, signed in as <paramref name="user"/>.</summary>
     public Task<PushClient> ConnectAsync(string user, params string[] roles) => PushClient.ConnectAsync(GatewayWebSocket, Token(user, roles));

@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using RealtimeSync.FunctionalTests.Infrastructure;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.Delivery;
 using RealtimeSync.PushLog;
-using StackExchange.Redis;
 
 namespace RealtimeSync.FunctionalTests.Push;
 
@@ -18,8 +16,8 @@ public sealed class LateLiveMessageTests(RealtimeSystem system)
     [Fact]
     public async Task A_message_logged_before_a_subscription_from_now_is_not_delivered_when_pub_sub_brings_it_late()
     {
-        using var redis = await ConnectionMultiplexer.ConnectAsync(system.App.GetConnectionString("redis"));
-        var log = new TopicLog(redis, Options.Create(new TopicLogOptions()));
+        using var redis = await system.RedisAsync();
+        var log = RealtimeSystem.TopicLog(redis);
         var topic = $"records/{Topics.UniqueCollection()}";
         await AppendAsync(log, topic, 1);
         var late = await AppendAsync(log, topic, 2);

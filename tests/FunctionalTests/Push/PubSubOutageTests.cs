@@ -1,6 +1,5 @@
 using RealtimeSync.Contracts.Push;
 using RealtimeSync.FunctionalTests.Infrastructure;
-using StackExchange.Redis;
 
 namespace RealtimeSync.FunctionalTests.Push;
 
@@ -14,7 +13,7 @@ public sealed class PubSubOutageTests(RealtimeSystem system)
         var topic = $"records/{Topics.UniqueCollection()}";
         await using var client = await system.ConnectAsync("viewer-outage", "viewer");
         await client.SubscribeAsync(topic);
-        using var redis = await ConnectionMultiplexer.ConnectAsync(system.App.GetConnectionString("redis") + ",allowAdmin=true");
+        using var redis = await system.RedisAsync(admin: true);
         var database = redis.GetDatabase();
 
         // The one message of this topic reaches the log but not the instances: its PUBLISH went out while they were

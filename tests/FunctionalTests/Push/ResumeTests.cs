@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using RealtimeSync.FunctionalTests.Infrastructure;
-using RealtimeSync.PushLog;
 using StackExchange.Redis;
 
 namespace RealtimeSync.FunctionalTests.Push;
@@ -57,8 +55,8 @@ public sealed class ResumeTests(RealtimeSystem system)
     [Fact]
     public async Task Resuming_many_topics_far_behind_at_once_replays_them_all_without_overflowing_the_client()
     {
-        using var redis = await ConnectionMultiplexer.ConnectAsync(system.App.GetConnectionString("redis"));
-        var log = new TopicLog(redis, Options.Create(new TopicLogOptions()));
+        using var redis = await system.RedisAsync();
+        var log = RealtimeSystem.TopicLog(redis);
         var topics = Enumerable.Range(0, 6).Select(_ => $"records/{Topics.UniqueCollection()}").ToArray();
         foreach (var topic in topics)
         {

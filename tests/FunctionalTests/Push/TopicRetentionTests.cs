@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Options;
 using RealtimeSync.Contracts.Push;
 using RealtimeSync.FunctionalTests.Infrastructure;
 using RealtimeSync.PushLog;
-using StackExchange.Redis;
 
 namespace RealtimeSync.FunctionalTests.Push;
 
@@ -13,8 +11,8 @@ public sealed class TopicRetentionTests(RealtimeSystem system)
     [Fact]
     public async Task A_quiet_topics_head_expires_after_its_retention_and_the_topic_then_starts_a_new_epoch()
     {
-        using var redis = await ConnectionMultiplexer.ConnectAsync(system.App.GetConnectionString("redis"));
-        var log = new TopicLog(redis, Options.Create(new TopicLogOptions { MaxAge = TimeSpan.FromSeconds(1), HeadRetention = TimeSpan.FromSeconds(2) }));
+        using var redis = await system.RedisAsync();
+        var log = RealtimeSystem.TopicLog(redis, new TopicLogOptions { MaxAge = TimeSpan.FromSeconds(1), HeadRetention = TimeSpan.FromSeconds(2) });
         var topic = $"records/{Topics.UniqueCollection()}/1";
 
         await log.AppendAsync(null, [topic], """{"type":"note"}""", 0);

@@ -8,7 +8,7 @@ public sealed class BackpressureTests
     [Fact]
     public void A_client_that_falls_a_whole_queue_behind_is_cut_off_instead_of_growing_memory()
     {
-        var connection = new ClientConnection("c1", new Subscriber("ada", new HashSet<string>()), sendQueueLimit: 3, new Plain());
+        var connection = new ClientConnection("c1", new Subscriber("ada", new HashSet<string>()), sendQueueLimit: 3, new PlainFormat());
 
         var accepted = Enumerable.Range(0, 3).Select(n => connection.Enqueue($"frame {n}")).ToList();
         var overflow = connection.Enqueue("one too many");
@@ -19,14 +19,5 @@ public sealed class BackpressureTests
         Assert.True(connection.EndToken.IsCancellationRequested); // the transport closes with 4008
         Assert.Equal(3, connection.QueuedFrames);
         Assert.False(connection.Enqueue("after"));
-    }
-
-    private sealed class Plain : ITransportFormat
-    {
-        public string Name => "test";
-
-        public string Message(string json, IReadOnlyDictionary<string, TopicPosition> positions) => json;
-
-        public string Control(string json, IReadOnlyDictionary<string, TopicPosition> positions) => json;
     }
 }

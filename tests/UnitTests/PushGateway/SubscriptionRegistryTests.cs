@@ -48,17 +48,8 @@ public sealed class SubscriptionRegistryTests
         Assert.Equal(connections.Count, registry.SubscribersOf("records/hot").Count());
     }
 
-    private static ClientConnection Connection(string user) => new(user, new Subscriber(user, new HashSet<string> { "viewer" }), 10, new Plain());
+    private static ClientConnection Connection(string user) => new(user, new Subscriber(user, new HashSet<string> { "viewer" }), 10, new PlainFormat());
 
     private static TopicSubscription Subscription(string topic, ClientConnection connection) =>
         TopicSubscription.Create(topic, null, connection, log: null!, NullLogger<TopicSubscription>.Instance, bufferLimit: 10);
-
-    private sealed class Plain : ITransportFormat
-    {
-        public string Name => "test";
-
-        public string Message(string json, IReadOnlyDictionary<string, TopicPosition> positions) => json;
-
-        public string Control(string json, IReadOnlyDictionary<string, TopicPosition> positions) => json;
-    }
 }
