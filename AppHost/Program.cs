@@ -1,25 +1,27 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
-var redis = builder.AddRedis("redis");
-var postgres = builder.AddPostgres("postgres");
+var redis = builder.AddRedisServer("redis");
+var postgres = builder.AddPostgresServer("postgres");
 var mergeDb = postgres.AddDatabase("mergedb");
 var ingestDb = postgres.AddDatabase("ingestdb");
-var rabbitmq = builder.AddRabbitMQ("rabbitmq");
+var rabbitmq = builder.AddRabbitMQServer("rabbitmq");
 
 // Development signing key for HS256 tokens; production sets Auth__Authority (JWKS) instead.
-var jwtSigningKey = builder.AddParameter("jwt-signing-key", secret: true, minLength: 48, special: false);
+var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
 var mergeApi = builder.AddProject<Projects.MergeApi>("merge-api")
     .WithReference(mergeDb).WaitFor(mergeDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithEnvironment("Auth__SigningKey", jwtSigningKey);
+    .WithEnvironment("Auth__SigningKey", jwtSigningKey)
+    .WithRestartOnCrash();
 
 var odooIngest = builder.AddProject<Projects.OdooIngest>("odoo-ingest")
     .WithReference(ingestDb).WaitFor(ingestDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithEnvironment("Auth__SigningKey", jwtSigningKey);
+    .WithEnvironment("Auth__SigningKey", jwtSigningKey)
+    .WithRestartOnCrash();
 
-var realOdoo = builder.IsPublishMode || !string.IsNullOrEmpty(builder.Configuration["Odoo:Url"]);
+var realOdoo = builder.ExecutionContext.IsPublishMode || !string.IsNullOrEmpty(builder.Configuration["Odoo:Url"]);
 if (realOdoo)
 {
     odooIngest
@@ -43,24 +45,32 @@ else
 
 builder.AddProject<Projects.ChangeNotifier>("change-notifier")
     .WithReference(redis).WaitFor(redis)
-    .WithReference(rabbitmq).WaitFor(rabbitmq);
+    .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithRestartOnCrash();
 
 var pushGateway = builder.AddProject<Projects.PushGateway>("push-gateway")
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Auth__SigningKey", jwtSigningKey)
-    .WithReplicas(2);
+    .WithReplicas(2)
+    .WithRestartOnCrash();
 
-builder.AddProject<Projects.Gateway>("gateway")
+var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(mergeApi).WaitFor(mergeApi)
     .WithReference(odooIngest).WaitFor(odooIngest)
     .WithReference(pushGateway).WaitFor(pushGateway)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Auth__SigningKey", jwtSigningKey)
     .WithExternalHttpEndpoints()
-    .WithEndpoint("http", endpoint => endpoint.Port = builder.Configuration.GetValue("Gateway:Port", 8080));
+    .WithRestartOnCrash();
+if (int.TryParse(builder.Configuration["Gateway:Port"], out var gatewayPort) && gatewayPort > 0)
+{
+    gateway.WithEndpoint("http", endpoint => endpoint.Port = gatewayPort);
+}
 
-builder.OnStarted(app => Console.WriteLine($"""
-    Dev JWT signing key (HS256, issuer and audience "realtimesync"): {app.GetParameterValue("jwt-signing-key")}
+builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (_, cancellationToken) => Console.WriteLine($"""
+    Gateway: {gateway.GetEndpoint("http").Url}
+    Dashboard: {builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0]}/login?t={builder.Configuration["AppHost:BrowserToken"]}
+    Dev JWT signing key (HS256, issuer and audience "realtimesync"): {await jwtSigningKey.Resource.GetValueAsync(cancellationToken)}
     Mint a token: dotnet run --project tools/Cli -- token --user alice --role editor
     Odoo: {(realOdoo ? builder.Configuration["Odoo:Url"] : "DEMO simulator (no Odoo configured; set Odoo__Url, Odoo__Database, Odoo__Login, Odoo__Password or Odoo__ApiKey to sync a real one)")}
     """));

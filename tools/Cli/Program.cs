@@ -16,7 +16,7 @@ static int Usage()
         usage:
           token --user <id> [--role <role>]... [--hours N] [--key <signing key>]
           subscribe <topic>... [--token <jwt>] [--gateway http://127.0.0.1:8080] [--seconds N]
-        The signing key defaults to AUTH__SIGNINGKEY, then to the key ./run generated (.state/run/secrets.json).
+        The signing key defaults to AUTH__SIGNINGKEY, then to the key ./run generated (the AppHost's user secrets).
         The token defaults to TOKEN; the gateway to GATEWAY_URL, then http://127.0.0.1:8080.
         """);
     return 2;

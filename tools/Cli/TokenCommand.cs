@@ -26,17 +26,12 @@ internal static class TokenCommand
         return 0;
     }
 
+    /// <summary>The key the AppHost generated and keeps in its user secrets (Aspire persists generated parameters there).</summary>
     private static string? KeyFromRun()
     {
-        for (var folder = new DirectoryInfo(Directory.GetCurrentDirectory()); folder is not null; folder = folder.Parent)
-        {
-            var secrets = Path.Combine(folder.FullName, ".state", "run", "secrets.json");
-            if (File.Exists(secrets))
-            {
-                return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(secrets))?.GetValueOrDefault("jwt-signing-key");
-            }
-        }
-
-        return null;
+        var secrets = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".microsoft", "usersecrets", "realtimesync-apphost", "secrets.json");
+        return File.Exists(secrets)
+            ? JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(secrets))?.GetValueOrDefault("Parameters:jwt-signing-key").ToString() is { Length: > 0 } key ? key : null
+            : null;
     }
 }
