@@ -68,7 +68,7 @@ if (int.TryParse(builder.Configuration["Gateway:Port"], out var gatewayPort) && 
 }
 
 builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (_, cancellationToken) => Console.WriteLine($"""
-    Gateway: {gateway.GetEndpoint("http").Url}
+    Gateway: http://127.0.0.1:{gateway.GetEndpoint("http").Port}
     Dashboard: {builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0]}/login?t={builder.Configuration["AppHost:BrowserToken"]}
     Dev JWT signing key (HS256, issuer and audience "realtimesync"): {await jwtSigningKey.Resource.GetValueAsync(cancellationToken)}
     Mint a token: dotnet run --project tools/Cli -- token --user alice --role editor

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Npgsql;
-using RealtimeSync.AppHost.Hosting.Testing;
 using RealtimeSync.OdooIngest.Odoo;
 using RealtimeSync.OdooSimulator;
 
@@ -43,11 +45,19 @@ bare.Stop();
 Console.WriteLine($"bare fetch over {protocol}: {fetched} records in {bare.Elapsed.TotalSeconds:0.00} s ({fetched / bare.Elapsed.TotalSeconds:0} records/s)");
 
 var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-    $"--AppHost:StateDirectory={state}", "--AppHost:Durable=false", "--AppHost:EchoToConsole=false", "--AppHost:Environment=Testing", "--Gateway:Port=0",
-    $"--Odoo:Url={odoo.Url}", "--Odoo:Database=odoo", "--Odoo:Login=admin", "--Odoo:Password=admin", "--Odoo:ApiKey=simulated-api-key", $"--Odoo:Protocol={protocol}");
+    [$"--AppHost:StateDirectory={state}", "--AppHost:Durable=false",
+     $"--Odoo:Url={odoo.Url}", "--Odoo:Database=odoo", "--Odoo:Login=admin", "--Odoo:Password=admin", "--Odoo:ApiKey=simulated-api-key", $"--Odoo:Protocol={protocol}"],
+    (options, _) => options.DisableDashboard = true);
+
+// Services load appsettings.Testing.json (merge-api then accepts the t* collections).
+foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+{
+    builder.CreateResourceBuilder(project).WithEnvironment("ASPNETCORE_ENVIRONMENT", "Testing").WithEnvironment("DOTNET_ENVIRONMENT", "Testing");
+}
 await using var app = await builder.BuildAsync();
 await app.StartAsync();
-await using var db = NpgsqlDataSource.Create(app.GetConnectionString("ingestdb"));
+await app.ResourceNotifications.WaitForResourceHealthyAsync("odoo-ingest");
+await using var db = NpgsqlDataSource.Create(await app.GetConnectionStringAsync("ingestdb"));
 var deadline = DateTime.UtcNow.AddMinutes(15);
 while (true)
 {
@@ -55,8 +65,11 @@ while (true)
     await using var reader = await command.ExecuteReaderAsync();
     if (await reader.ReadAsync())
     {
+        var odooIngestPid = app.ResourceNotifications.TryGetCurrentState(app.ResourceNotifications.GetResourceIds("odoo-ingest").Single(), out var ingest)
+            ? ingest.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value
+            : null;
         var seconds = (double)reader.GetDecimal(0);
-        var peak = File.ReadAllLines($"/proc/{app.GetProcessIds("odoo-ingest")[0]}/status").First(line => line.StartsWith("VmHWM", StringComparison.Ordinal));
+        var peak = File.ReadAllLines($"/proc/{odooIngestPid}/status").First(line => line.StartsWith("VmHWM", StringComparison.Ordinal));
         Console.WriteLine($"""
             first sync over {protocol}: {fetched} records in {seconds:0.00} s ({fetched / seconds:0} records/s), {seconds / bare.Elapsed.TotalSeconds:0.0}x the bare fetch
               counts: {reader.GetString(1)}

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using RealtimeSync.AppHost.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using RealtimeSync.Bench;
-using RealtimeSync.ServiceDefaults.Auth;
 
 // Push delivery benchmark (docs/benchmarks.md): starts the whole system from the AppHost model on the real
 // servers, connects N WebSocket subscribers through the gateway (spread over both push-gateway instances),
@@ -15,13 +16,19 @@ var burstChanges = args.Length > 2 ? int.Parse(args[2]) : 1000;
 var state = Path.Combine(Path.GetTempPath(), "realtimesync-bench-" + Guid.NewGuid().ToString("N")[..8]);
 
 var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-    // Testing: merge-api then accepts the t* collections without declaring one for the benchmark.
-    $"--AppHost:StateDirectory={state}", "--AppHost:Durable=false", "--AppHost:EchoToConsole=false", "--AppHost:Environment=Testing", "--Gateway:Port=0");
+    [$"--AppHost:StateDirectory={state}", "--AppHost:Durable=false"], (options, _) => options.DisableDashboard = true);
+
+// Services load appsettings.Testing.json (merge-api then accepts the t* collections).
+foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+{
+    builder.CreateResourceBuilder(project).WithEnvironment("ASPNETCORE_ENVIRONMENT", "Testing").WithEnvironment("DOTNET_ENVIRONMENT", "Testing");
+}
 await using var app = await builder.BuildAsync();
 Console.WriteLine("starting the system...");
 await app.StartAsync();
-var key = app.GetParameterValue("jwt-signing-key");
-var gateway = app.GetEndpoint("gateway");
+await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway");
+var key = await builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "jwt-signing-key").GetValueAsync(default) ?? string.Empty;
+var gateway = app.GetEndpoint("gateway", "http");
 
 Console.WriteLine($"connecting {subscribers} subscribers...");
 var connect = Stopwatch.StartNew();

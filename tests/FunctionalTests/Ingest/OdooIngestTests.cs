@@ -94,7 +94,7 @@ public sealed class OdooIngestTests(RealtimeSystem system)
     [Fact]
     public async Task Two_runners_never_overlap_and_a_killed_runners_lock_frees_itself()
     {
-        await using var dataSource = NpgsqlDataSource.Create(system.App.GetConnectionString("ingestdb"));
+        await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("ingestdb"));
         await using var holder = await dataSource.OpenConnectionAsync(); // plays a runner that holds the stream
         await using (var take = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('odoo-ingest:purchase-orders:odoo', 0))", holder))
         {

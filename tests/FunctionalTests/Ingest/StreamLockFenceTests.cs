@@ -33,7 +33,7 @@ public sealed class StreamLockFenceTests(RealtimeSystem system)
         try
         {
             Assert.True(await Task.Run(() => reached.Wait(TimeSpan.FromSeconds(60))), "no run reached the middle of its scan");
-            await using var dataSource = NpgsqlDataSource.Create(system.App.GetConnectionString("ingestdb"));
+            await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("ingestdb"));
             await using (var kill = dataSource.CreateCommand("""
                 SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted
                 AND ((classid::bigint << 32) | objid::bigint) = (hashtextextended('odoo-ingest:purchase-orders:odoo', 0) & 'xFFFFFFFFFFFFFFFF'::bit(64)::bigint)

@@ -32,7 +32,7 @@ public sealed class DeduplicationTests(RealtimeSystem system)
 
     private async Task ExecuteAsync(string sql, Guid eventId)
     {
-        await using var dataSource = NpgsqlDataSource.Create(system.App.GetConnectionString("mergedb"));
+        await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("mergedb"));
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = eventId });
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
@@ -40,7 +40,7 @@ public sealed class DeduplicationTests(RealtimeSystem system)
 
     private async Task<object?> ScalarAsync(string sql, Guid eventId)
     {
-        await using var dataSource = NpgsqlDataSource.Create(system.App.GetConnectionString("mergedb"));
+        await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("mergedb"));
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = eventId });
         return await command.ExecuteScalarAsync();

@@ -26,7 +26,7 @@ public sealed class FailoverTests(RealtimeSystem system)
         var writing = WriteSlowlyAsync(collection);
         var received = await victim.MessagesAsync(10, TimeSpan.FromSeconds(30));
 
-        Process.GetProcessById(system.App.GetProcessIds("push-gateway")[0]!.Value).Kill();
+        Process.GetProcessById(system.ProcessIds("push-gateway")[0]!.Value).Kill();
         await victim.WaitClosedAsync(TimeSpan.FromSeconds(30));
         received.AddRange(await victim.DrainMessagesAsync(TimeSpan.FromMilliseconds(200)));
         await victim.DisposeAsync();
