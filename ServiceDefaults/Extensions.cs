@@ -1,15 +1,21 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using RealtimeSync.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every RealtimeSync service shares: telemetry, health, problem details and graceful shutdown.
-/// It reads only Aspire's environment contract, so a service runs the same under our AppHost,
-/// a real Aspire AppHost or Kubernetes.
+/// What every RealtimeSync service shares, shaped as Aspire's ServiceDefaults template: telemetry, health,
+/// service discovery, problem details and graceful shutdown. It reads only Aspire's environment contract,
+/// so a service runs the same under an Aspire AppHost or Kubernetes.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -17,18 +23,76 @@ public static class ServiceDefaultsExtensions
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
 
+    /// <summary>Sources and meters of the libraries we use that no instrumentation package registers.</summary>
+    private static readonly string[] LibrarySources = ["MassTransit", "Yarp.ReverseProxy"];
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
 
-        builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy(), [LivenessTag]);
+        // services__{name}__{endpoint}__{i}, for HttpClients (http://name) and the gateway's YARP destinations.
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
 
         builder.Services.AddProblemDetails();
 
         // Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (30 s by default):
         // finish in-flight work well inside it.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        return builder;
+    }
+
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource =>
+            {
+                // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (service.instance.id) come from the default detectors;
+                // without them (a bare `dotnet run`) the service is named after its assembly.
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
+                {
+                    resource.AddService(builder.Environment.ApplicationName, autoGenerateServiceInstanceId: false);
+                }
+            })
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(LibrarySources)
+                .AddMeter(RealtimeSyncTelemetry.Name, RealtimeSyncTelemetry.Name + ".*"))
+            .WithTracing(tracing => tracing
+                .AddSource(LibrarySources)
+                .AddSource(RealtimeSyncTelemetry.Name, RealtimeSyncTelemetry.Name + ".*")
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = http => !IsHealthProbe(http.Request.Path))
+                // The gateway's active health checks probe every instance every 2 s: not traffic worth a trace.
+                .AddHttpClientInstrumentation(client => client.FilterHttpRequestMessage = request => !IsHealthProbe(request.RequestUri?.AbsolutePath)));
+
+        builder.AddOpenTelemetryExporters();
+        return builder;
+    }
+
+    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>The liveness check; each client integration (PostgreSQL, Redis, the bus) adds its dependency's readiness check.</summary>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LivenessTag]);
         return builder;
     }
 
@@ -53,4 +117,6 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LivenessTag) }).AllowAnonymous();
         return app;
     }
+
+    private static bool IsHealthProbe(PathString path) => path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath);
 }

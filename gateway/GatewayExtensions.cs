@@ -11,8 +11,8 @@ public static class GatewayExtensions
         builder.AddDefaultAuthentication();
         builder.AddRedisClient("redis");
         builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection("RateLimit"));
-        var (routes, clusters) = GatewayRoutes.Build(builder.Configuration);
-        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        var (routes, clusters) = GatewayRoutes.Build();
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddServiceDiscoveryDestinationResolver();
         return builder;
     }
 

@@ -5,8 +5,9 @@ using Yarp.ReverseProxy.LoadBalancing;
 namespace RealtimeSync.Gateway;
 
 /// <summary>
-/// The gateway's routing table: which public path goes to which service. Destinations come from
-/// Aspire's service-discovery variables (<c>services__{name}__http__{i}</c>), one per instance.
+/// The gateway's routing table: which public path goes to which service. Each cluster has one destination,
+/// <c>http://{service}</c>, which service discovery expands into the service's addresses
+/// (<c>services__{service}__http__{i}</c>: one per instance, or one proxy address in front of the replicas).
 /// </summary>
 public static class GatewayRoutes
 {
@@ -19,7 +20,7 @@ public static class GatewayRoutes
         ("ws", "/ws", "push-gateway"),
     ];
 
-    public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IConfiguration configuration)
+    public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build()
     {
         var routes = Table.Select(entry => new RouteConfig
         {
@@ -32,9 +33,11 @@ public static class GatewayRoutes
         {
             ClusterId = service,
             LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin,
-            Destinations = ServiceEndpoints.Resolve(configuration, service)
-                .Select((uri, index) => (Key: $"{service}-{index}", Value: new DestinationConfig { Address = uri.ToString(), Health = new Uri(uri, "/").ToString() }))
-                .ToDictionary(pair => pair.Key, pair => pair.Value),
+            // The health address is resolved with the destination, so each instance is probed at its own address.
+            Destinations = new Dictionary<string, DestinationConfig>
+            {
+                [service] = new() { Address = $"http://{service}", Health = $"http://{service}/" },
+            },
             // A dead instance leaves the rotation within seconds, so reconnecting clients land on a live one.
             HealthCheck = new HealthCheckConfig
             {

@@ -138,41 +138,18 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
     /// <summary>Redis's clock, in Unix milliseconds: the one clock every log time is written with.</summary>
     public async Task<long> NowAsync()
     {
+        // TIME through the database, not IServer.TimeAsync: it reaches the primary whose clock stamped the log.
         var time = (RedisResult[])(await redis.GetDatabase().ExecuteAsync("TIME"))!;
         return (long)time[0] * 1000 + (long)time[1] / 1000;
     }
 
-    /// <summary>XRANGE through ExecuteAsync: StackExchange.Redis 1.2.6 predates streams. Entries are [id, [m, json, t, ms]].</summary>
-    private async Task<List<(LoggedMessage Message, long Time)>> RangeAsync(string topic, string start, int? count)
+    /// <summary>The log's entries from <paramref name="start"/> on (an entry id, or <c>-</c> for the first), in offset order.</summary>
+    private async Task<List<(LoggedMessage Message, long Time)>> RangeAsync(string topic, RedisValue start, int? count)
     {
-        object[] arguments = count is { } limit ? [PushChannel.LogKey(topic), start, "+", "COUNT", limit] : [PushChannel.LogKey(topic), start, "+"];
-        var result = await redis.GetDatabase().ExecuteAsync("XRANGE", arguments);
-        var entries = new List<(LoggedMessage, long)>();
-        foreach (var entry in (RedisResult[])result!)
-        {
-            var parts = (RedisResult[])entry!;
-            var fields = (RedisResult[])parts[1]!;
-            string? json = null;
-            long time = 0;
-            for (var i = 0; i + 1 < fields.Length; i += 2)
-            {
-                switch ((string?)fields[i])
-                {
-                    case "m":
-                        json = (string?)fields[i + 1];
-                        break;
-                    case "t":
-                        time = (long)fields[i + 1];
-                        break;
-                }
-            }
-
-            if (json is not null) // entries come back in offset order
-            {
-                entries.Add((new LoggedMessage(long.Parse(((string)parts[0]!).Split('-')[0], System.Globalization.CultureInfo.InvariantCulture), json), time));
-            }
-        }
-
-        return entries;
+        var entries = await redis.GetDatabase().StreamRangeAsync(PushChannel.LogKey(topic), start, "+", count);
+        return entries
+            .Where(entry => !entry["m"].IsNull)
+            .Select(entry => (new LoggedMessage(long.Parse(entry.Id.ToString().Split('-')[0], System.Globalization.CultureInfo.InvariantCulture), (string)entry["m"]!), (long)entry["t"]))
+            .ToList();
     }
 }

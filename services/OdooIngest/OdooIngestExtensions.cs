@@ -22,7 +22,7 @@ public static class OdooIngestExtensions
 
         builder.Services.Configure<OdooOptions>(builder.Configuration.GetSection("Odoo"));
         builder.Services.Configure<IngestOptions>(builder.Configuration.GetSection("Ingest"));
-        builder.Services.AddHttpClient("odoo", client => client.Timeout = Timeout.InfiniteTimeSpan); // the resilience pipeline times each attempt
+        builder.Services.AddOdooHttpClient();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OdooApiFactory>();
         builder.Services.AddSingleton<IngestedRecords>();

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts.Http;
 using RealtimeSync.MergeApi.Collections;
 using RealtimeSync.MergeApi.Merging;
 using RealtimeSync.ServiceDefaults.Auth;
-using RealtimeSync.ServiceDefaults.Http;
 
 namespace RealtimeSync.MergeApi.Records;
 

@@ -5,7 +5,6 @@ using RealtimeSync.Contracts;
 using RealtimeSync.MergeApi.Collections;
 using RealtimeSync.MergeApi.Merging;
 using RealtimeSync.Outbox;
-using RealtimeSync.ServiceDefaults.Json;
 
 namespace RealtimeSync.MergeApi.Records;
 

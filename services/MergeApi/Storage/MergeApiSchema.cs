@@ -1,6 +1,5 @@
 using Npgsql;
 using RealtimeSync.Outbox;
-using RealtimeSync.ServiceDefaults.Clients;
 
 namespace RealtimeSync.MergeApi.Storage;
 

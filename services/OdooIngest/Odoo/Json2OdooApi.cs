@@ -44,13 +44,10 @@ public sealed class Json2OdooApi(OdooTransport transport) : IOdooApi
     {
         var options = transport.Options;
         var body = parameters.ToJsonString();
-        var response = await transport.SendAsync(() =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, transport.Url($"json/2/{model}/{method}")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Authorization = new AuthenticationHeaderValue("bearer", options.ApiKey);
-            request.Headers.Add("X-Odoo-Database", options.Database);
-            return request;
-        }, Classify, cancellationToken);
+        var request = new HttpRequestMessage(HttpMethod.Post, transport.Url($"json/2/{model}/{method}")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("bearer", options.ApiKey);
+        request.Headers.Add("X-Odoo-Database", options.Database);
+        var response = await transport.SendAsync(request, Classify, cancellationToken);
         return OdooTransport.Parse(response, body => JsonNode.Parse(body));
     }
 

@@ -12,7 +12,7 @@ public sealed class OdooApiFactory(IHttpClientFactory httpClients, IOptions<Odoo
     public async Task<IOdooApi> CreateAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var transport = new OdooTransport(httpClients.CreateClient("odoo"), settings);
+        var transport = new OdooTransport(httpClients.CreateClient(OdooHttpClient.Name), settings);
         var xmlRpc = new XmlRpcOdooApi(transport);
         var protocol = settings.Protocol.ToLowerInvariant();
         if (protocol == "auto")

@@ -1,90 +1,47 @@
 using System.Net;
-using Polly;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace RealtimeSync.OdooIngest.Odoo;
 
 /// <summary>
-/// One HTTP call to Odoo with the resilience every call gets: a timeout per attempt (30 s by default),
-/// retries with exponential backoff and jitter for transient failures only, and a clear error otherwise.
+/// One HTTP call to Odoo over the client from <see cref="OdooHttpClient"/> (whose pipeline times and retries each
+/// attempt), and a clear <see cref="OdooApiException"/> for whatever went wrong.
 /// </summary>
-public sealed class OdooTransport
+public sealed class OdooTransport(HttpClient http, OdooOptions options)
 {
-    private readonly ResiliencePipeline _pipeline;
+    public HttpClient Http { get; } = http;
 
-    public OdooTransport(HttpClient http, OdooOptions options)
-    {
-        Http = http;
-        Options = options;
-        _pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder()
-                    .Handle<OdooApiException>(error => error.Kind == OdooErrorKind.Transient)
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>(),
-                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(500),
-                MaxDelay = TimeSpan.FromSeconds(10),
-            })
-            .AddTimeout(options.Timeout)
-            .Build();
-    }
-
-    public HttpClient Http { get; }
-
-    public OdooOptions Options { get; }
+    public OdooOptions Options { get; } = options;
 
     public Uri Url(string path) => new(new Uri(Options.Url!.TrimEnd('/') + "/"), path);
 
-    /// <summary>Sends a request built per attempt; maps failures to <see cref="OdooApiException"/>.</summary>
-    public async Task<string> SendAsync(Func<HttpRequestMessage> request, Func<HttpStatusCode, string, OdooApiException?> classify, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="request"/>, judged by the protocol's <paramref name="classify"/>; maps failures to <see cref="OdooApiException"/>.</summary>
+    public async Task<string> SendAsync(HttpRequestMessage request, Func<HttpStatusCode, string, OdooApiException?> classify, CancellationToken cancellationToken)
     {
-        try
+        using (request)
         {
-            return await _pipeline.ExecuteAsync(async token =>
+            var rule = new OdooAnswerRule(classify);
+            request.Options.Set(OdooAnswerRule.Key, rule);
+            try
             {
-                using var message = request();
-                using var response = await Http.SendAsync(message, token);
-                var body = await response.Content.ReadAsStringAsync(token);
-                if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+                using var response = await Http.SendAsync(request, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (OdooAnswerRule.IsFailure(response.StatusCode))
                 {
-                    // A 500 carrying Odoo's own error document means Odoo ran the call and it raised: a retry repeats
-                    // the traceback. Anything else (a proxy's page, 502-504, 429) is worth another attempt.
-                    throw (response.StatusCode == HttpStatusCode.InternalServerError ? OdooRaised(classify, response.StatusCode, body) : null)
+                    throw rule.Raised(response.StatusCode, body)
                         ?? new OdooApiException(OdooErrorKind.Transient, $"Odoo answered {(int)response.StatusCode} {response.ReasonPhrase}");
                 }
 
-                if (classify(response.StatusCode, body) is { } error)
-                {
-                    throw error;
-                }
-
-                return body;
-            }, cancellationToken);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new OdooApiException(OdooErrorKind.Transient, $"Odoo is unreachable at {Options.Url}: {ex.Message}", inner: ex);
-        }
-        catch (TimeoutRejectedException ex)
-        {
-            throw new OdooApiException(OdooErrorKind.Transient, $"Odoo did not answer within {Options.Timeout.TotalSeconds:0} s", inner: ex);
-        }
-    }
-
-    private static OdooApiException? OdooRaised(Func<HttpStatusCode, string, OdooApiException?> classify, HttpStatusCode status, string body)
-    {
-        try
-        {
-            return classify(status, body) is { Kind: OdooErrorKind.Fault } raised ? raised : null;
-        }
-        catch (OdooApiException)
-        {
-            return null; // not Odoo's error document
+                return rule.Classify(response.StatusCode, body) is { } error ? throw error : body;
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new OdooApiException(OdooErrorKind.Transient, $"Odoo is unreachable at {Options.Url}: {ex.Message}", inner: ex);
+            }
+            catch (TimeoutRejectedException ex)
+            {
+                throw new OdooApiException(OdooErrorKind.Transient, $"Odoo did not answer within {Options.Timeout.TotalSeconds:0} s", inner: ex);
+            }
         }
     }
 

@@ -52,7 +52,7 @@ public sealed class XmlRpcOdooApi(OdooTransport transport) : IOdooApi
     {
         var body = XmlRpcCodec.Call(method, parameters);
         var response = await transport.SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Post, transport.Url($"xmlrpc/2/{endpoint}")) { Content = new StringContent(body, Encoding.UTF8, "text/xml") },
+            new HttpRequestMessage(HttpMethod.Post, transport.Url($"xmlrpc/2/{endpoint}")) { Content = new StringContent(body, Encoding.UTF8, "text/xml") },
             // XML-RPC faults come inside a 200; any 5xx is an outage (a proxy, a crashed worker), never Odoo raising.
             (status, _) => status == HttpStatusCode.OK || (int)status >= 500 ? null : new OdooApiException(OdooErrorKind.Fault, $"XML-RPC call answered HTTP {(int)status}"),
             cancellationToken);

@@ -1,7 +1,7 @@
 using Npgsql;
+using RealtimeSync.Contracts.Http;
 using RealtimeSync.OdooIngest.Sync;
 using RealtimeSync.ServiceDefaults.Auth;
-using RealtimeSync.ServiceDefaults.Http;
 
 namespace RealtimeSync.OdooIngest.Streams;
 

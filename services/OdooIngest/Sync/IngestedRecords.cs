@@ -3,7 +3,6 @@ using Npgsql;
 using NpgsqlTypes;
 using RealtimeSync.Contracts;
 using RealtimeSync.Outbox;
-using RealtimeSync.ServiceDefaults.Json;
 
 namespace RealtimeSync.OdooIngest.Sync;
 

@@ -5,8 +5,8 @@ namespace RealtimeSync.PushGateway.Delivery;
 
 /// <summary>
 /// Listens on the Redis channel every instance shares and offers each message to this instance's
-/// subscriptions of its topic. StackExchange.Redis calls the handler in publish order, which the
-/// subscriptions rely on; a message lost here is recovered from the topic log by the gap check. A gap is
+/// subscriptions of its topic. A channel message queue hands messages over one at a time in publish order,
+/// which the subscriptions rely on (a handler given to SubscribeAsync may run concurrently); a message lost here is recovered from the topic log by the gap check. A gap is
 /// only seen when a later message arrives, so after the subscription connection comes back (a failover, a
 /// network cut, Redis dropping a slow subscriber) every subscription also catches up from the log: what was
 /// published while this instance was not listening is delivered even if its topic then goes quiet.
@@ -16,18 +16,23 @@ public sealed partial class RedisFanout(IConnectionMultiplexer redis, Subscripti
     // Resubscribing follows the reconnect closely; catching up once soon and once later covers a slow one.
     private static readonly TimeSpan[] CatchUpDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
     private readonly CancellationTokenSource _stopping = new();
+    private ChannelMessageQueue? _messages;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionRestored += OnConnectionRestored;
-        return redis.GetSubscriber().SubscribeAsync(PushChannel.Name, (_, value) => Offer(value!));
+        _messages = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(PushChannel.Name));
+        _messages.OnMessage(message => Offer(message.Message!));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionRestored -= OnConnectionRestored;
         await _stopping.CancelAsync();
-        await redis.GetSubscriber().UnsubscribeAsync(PushChannel.Name);
+        if (_messages is not null)
+        {
+            await _messages.UnsubscribeAsync();
+        }
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)

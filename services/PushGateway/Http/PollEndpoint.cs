@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts.Http;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.Delivery;
 using RealtimeSync.PushLog;
 using RealtimeSync.ServiceDefaults.Auth;
-using RealtimeSync.ServiceDefaults.Http;
 
 namespace RealtimeSync.PushGateway.Http;
 

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts.Http;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushLog;
 using RealtimeSync.ServiceDefaults.Auth;
-using RealtimeSync.ServiceDefaults.Http;
 
 namespace RealtimeSync.PushGateway.Http;
 

@@ -1,6 +1,6 @@
+using RealtimeSync.Contracts.Http;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.WebSockets;
-using RealtimeSync.ServiceDefaults.Http;
 
 namespace RealtimeSync.PushGateway.Http;
 

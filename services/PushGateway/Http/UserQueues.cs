@@ -31,7 +31,7 @@ public sealed class UserQueues(IConnectionMultiplexer redis, IOptions<TopicLogOp
         var retained = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)options.Value.MaxAge.TotalMilliseconds;
         await database.SortedSetRemoveRangeByScoreAsync(Key, double.NegativeInfinity, retained, Exclude.Stop);
         var topics = await database.SortedSetRangeByRankAsync(Key, 0, MaxCounted - 1, Order.Descending);
-        var lengths = await Task.WhenAll(topics.Select(topic => database.ExecuteAsync("XLEN", PushChannel.LogKey(topic!)))); // 1.2.6 predates stream commands
-        return (lengths.Count(length => (long)length > 0), lengths.Sum(length => (long)length));
+        var lengths = await Task.WhenAll(topics.Select(topic => database.StreamLengthAsync(PushChannel.LogKey(topic!))));
+        return (lengths.Count(length => length > 0), lengths.Sum());
     }
 }

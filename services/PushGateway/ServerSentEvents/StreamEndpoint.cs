@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts.Http;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.Delivery;
 using RealtimeSync.PushGateway.Http;
 using RealtimeSync.ServiceDefaults.Auth;
-using RealtimeSync.ServiceDefaults.Http;
 
 namespace RealtimeSync.PushGateway.ServerSentEvents;
 

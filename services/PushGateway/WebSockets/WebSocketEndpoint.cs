@@ -1,11 +1,11 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts.Http;
 using RealtimeSync.Contracts.Push;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.Delivery;
 using RealtimeSync.PushGateway.Http;
 using RealtimeSync.ServiceDefaults.Auth;
-using RealtimeSync.ServiceDefaults.Http;
 
 namespace RealtimeSync.PushGateway.WebSockets;
 

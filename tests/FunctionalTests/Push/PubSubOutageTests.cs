@@ -20,11 +20,15 @@ public sealed class PubSubOutageTests(RealtimeSystem system)
         // not listening. (Written here as the append script writes it, minus the PUBLISH, so the loss is certain.)
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await database.HashSetAsync(PushChannel.HeadKey(topic), [new("epoch", "lost-publish"), new("offset", 1), new("changedAt", now)]);
-        await database.ExecuteAsync("XADD", PushChannel.LogKey(topic), "1-0", "m",
-            "{\"topic\":\"" + topic + "\",\"offset\":1,\"epoch\":\"lost-publish\",\"type\":\"note\",\"payload\":{\"n\":1}}", "t", now);
+        await database.StreamAddAsync(PushChannel.LogKey(topic),
+        [
+            new("m", "{\"topic\":\"" + topic + "\",\"offset\":1,\"epoch\":\"lost-publish\",\"type\":\"note\",\"payload\":{\"n\":1}}"),
+            new("t", now),
+        ], messageId: "1-0");
 
         // Then Redis drops every pub/sub connection (a failover, a subscriber over its output buffer limit); they come back.
-        Assert.True((long)await database.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub") >= 2);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        Assert.True(await server.ClientKillAsync(clientType: StackExchange.Redis.ClientType.PubSub) >= 2);
 
         var message = await client.NextMessageAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(1, (long)message["offset"]!);

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using RealtimeSync.ServiceDefaults.Json;
+using RealtimeSync.Contracts;
 
 namespace RealtimeSync.UnitTests.MergeApi;
 

@@ -1,12 +1,17 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using RealtimeSync.OdooIngest.Odoo;
 using RealtimeSync.OdooSimulator;
 
 namespace RealtimeSync.UnitTests.OdooIngest;
 
-/// <summary>Both clients against the protocol-faithful simulator: the same answers over XML-RPC and JSON-2, and the same errors.</summary>
+/// <summary>
+/// Both clients against the protocol-faithful simulator: the same answers over XML-RPC and JSON-2, and the same errors.
+/// Each goes through the HttpClient the service registers, so its resilience pipeline is the one under test.
+/// </summary>
 public sealed class OdooApiTests : IAsyncLifetime
 {
+    private readonly List<ServiceProvider> _clients = [];
     private OdooSimulatorServer _odoo = null!;
 
     public async Task InitializeAsync()
@@ -20,7 +25,15 @@ public sealed class OdooApiTests : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync() => await _odoo.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        foreach (var clients in _clients)
+        {
+            await clients.DisposeAsync();
+        }
+
+        await _odoo.DisposeAsync();
+    }
 
     [Theory]
     [InlineData("xmlrpc")]
@@ -138,12 +151,22 @@ public sealed class OdooApiTests : IAsyncLifetime
     {
         var settings = Settings(options ?? new OdooOptions { Password = "admin", ApiKey = "simulated-api-key" });
         settings.MaxAttempts = attempts;
-        var transport = new OdooTransport(new HttpClient(), settings);
+        var transport = new OdooTransport(Client(settings), settings);
         return protocol == "json2" ? new Json2OdooApi(transport) : new XmlRpcOdooApi(transport);
     }
 
     private Task<IOdooApi> Factory(OdooOptions options) =>
         new OdooApiFactory(new Clients(), Microsoft.Extensions.Options.Options.Create(Settings(options))).CreateAsync(default);
+
+    private HttpClient Client(OdooOptions settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings));
+        services.AddOdooHttpClient();
+        var clients = services.BuildServiceProvider();
+        _clients.Add(clients);
+        return clients.GetRequiredService<IHttpClientFactory>().CreateClient(OdooHttpClient.Name);
+    }
 
     private OdooOptions Settings(OdooOptions options)
     {

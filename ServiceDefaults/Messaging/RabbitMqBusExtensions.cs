@@ -1,11 +1,12 @@
 using MassTransit;
-using RealtimeSync.ServiceDefaults.Clients;
+using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// MassTransit over RabbitMQ from Aspire's <c>ConnectionStrings__{name}</c> (<c>amqp://user:pass@host:port</c>).
-/// MassTransit registers its own bus health check, so /health reports the broker.
+/// MassTransit over RabbitMQ from Aspire's <c>ConnectionStrings__{name}</c> (<c>amqp://user:pass@host:port</c>), in
+/// the shape of an Aspire client integration (Aspire has none for MassTransit). MassTransit registers its own bus
+/// health check, so /health reports the broker, and its ActivitySource and Meter are exported by the defaults.
 /// </summary>
 public static class RabbitMqBusExtensions
 {
@@ -14,7 +15,9 @@ public static class RabbitMqBusExtensions
         string connectionName,
         Action<IBusRegistrationConfigurator>? configure = null)
     {
-        var uri = new Uri(ConnectionStrings.Required(builder.Configuration, connectionName));
+        var uri = new Uri(builder.Configuration.GetConnectionString(connectionName) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName} (the AppHost's WithReference does)."));
         var (user, password) = UserInfo(uri);
         builder.Services.AddMassTransit(bus =>
         {

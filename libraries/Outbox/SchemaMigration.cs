@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using RealtimeSync.ServiceDefaults;
 
-namespace RealtimeSync.ServiceDefaults.Clients;
+namespace RealtimeSync.Outbox;
 
 /// <summary>
 /// Applies a service's idempotent DDL at start, in one transaction, under an advisory lock so that

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace RealtimeSync.ServiceDefaults.Json;
+namespace RealtimeSync.Contracts;
 
 /// <summary>Which top-level fields differ between two versions of a document, and their new values.</summary>
 public static class RecordDiff

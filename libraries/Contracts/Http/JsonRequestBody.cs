@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
-namespace RealtimeSync.ServiceDefaults.Http;
+namespace RealtimeSync.Contracts.Http;
 
 /// <summary>
 /// Reads a JSON-object request body and turns every way it can be wrong into an RFC 9457 problem:
