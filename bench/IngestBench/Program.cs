@@ -57,7 +57,7 @@ foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
 await using var app = await builder.BuildAsync();
 await app.StartAsync();
 await app.ResourceNotifications.WaitForResourceHealthyAsync("odoo-ingest");
-await using var db = NpgsqlDataSource.Create(await app.GetConnectionStringAsync("ingestdb"));
+await using var db = NpgsqlDataSource.Create(await app.GetConnectionStringAsync("ingestdb") ?? throw new InvalidOperationException("no ingestdb"));
 var deadline = DateTime.UtcNow.AddMinutes(15);
 while (true)
 {
@@ -65,9 +65,8 @@ while (true)
     await using var reader = await command.ExecuteReaderAsync();
     if (await reader.ReadAsync())
     {
-        var odooIngestPid = app.ResourceNotifications.TryGetCurrentState(app.ResourceNotifications.GetResourceIds("odoo-ingest").Single(), out var ingest)
-            ? ingest.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value
-            : null;
+        var ingest = await app.ResourceNotifications.WaitForResourceAsync("odoo-ingest", update => update.Snapshot.Properties.Any(property => property.Name == "executable.pid"));
+        var odooIngestPid = ingest.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value;
         var seconds = (double)reader.GetDecimal(0);
         var peak = File.ReadAllLines($"/proc/{odooIngestPid}/status").First(line => line.StartsWith("VmHWM", StringComparison.Ordinal));
         Console.WriteLine($"""

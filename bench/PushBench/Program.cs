@@ -5,6 +5,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using RealtimeSync.Bench;
+using RealtimeSync.ServiceDefaults.Auth;
 
 // Push delivery benchmark (docs/benchmarks.md): starts the whole system from the AppHost model on the real
 // servers, connects N WebSocket subscribers through the gateway (spread over both push-gateway instances),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Aspire.Hosting.Testing;
 using Npgsql;
 using RealtimeSync.FunctionalTests.Infrastructure;
 
@@ -42,8 +43,12 @@ public sealed class LocalServerAccessTests(RealtimeSystem system)
         var distribution = system.App.GetEndpoint("rabbitmq", "dist").Port;
         var epmd = system.App.GetEndpoint("rabbitmq-epmd", "tcp").Port;
 
-        Assert.Equal(["127.0.0.1"], ListeningAddresses(distribution));
-        Assert.Equal(["127.0.0.1"], ListeningAddresses(epmd));
+        Assert.All([distribution, epmd], port =>
+        {
+            var addresses = ListeningAddresses(port);
+            Assert.NotEmpty(addresses);
+            Assert.All(addresses, address => Assert.Contains(address, new[] { "127.0.0.1", "::1" }));
+        });
     }
 
     private static async Task OpenAsync(NpgsqlConnectionStringBuilder connectionString)
@@ -68,6 +73,7 @@ public sealed class LocalServerAccessTests(RealtimeSystem system)
                     {
                         "0100007F" => "127.0.0.1",
                         "00000000" => "0.0.0.0",
+                        "00000000000000000000000001000000" => "::1",
                         var other => other,
                     });
                 }
