@@ -13,7 +13,7 @@ public sealed class SupervisionTests(RealtimeSystem system)
     public async Task A_crashed_change_notifier_is_restarted_and_changes_flow_again()
     {
         var crashed = system.ProcessIds("change-notifier").Single()!.Value;
-        Process.GetProcessById(crashed).Kill();
+        Process.GetProcessById(crashed).Kill(entireProcessTree: true);
 
         var restarted = await WaitForAsync(() => system.ProcessIds("change-notifier").Single() is { } pid && pid != crashed, TimeSpan.FromMinutes(1));
         Assert.True(restarted, "the AppHost did not restart change-notifier within a minute");

@@ -118,6 +118,18 @@ public class RealtimeSystem : IAsyncLifetime
     public IReadOnlyList<int?> ProcessIds(string resource) =>
         [.. _processes.Where(entry => entry.Value.Resource == resource).OrderBy(entry => entry.Key).Select(entry => entry.Value.ProcessId)];
 
+    /// <summary>
+    /// The process of the replica of <paramref name="resource"/> whose instance id (OpenTelemetry's
+    /// service.instance.id, the id push-gateway reports in welcome and status) is <paramref name="instance"/>.
+    /// </summary>
+    public int ProcessIdOfInstance(string resource, string instance)
+    {
+        var replica = _processes.Where(entry => entry.Value.Resource == resource && (entry.Key == instance || entry.Key.EndsWith($"-{instance}", StringComparison.Ordinal))).ToList();
+        return replica is [{ Value.ProcessId: { } pid }]
+            ? pid
+            : throw new InvalidOperationException($"No single running replica of {resource} is instance {instance}: {string.Join(", ", _processes.Keys)}");
+    }
+
     /// <summary>Stops a resource as the dashboard's stop command does (tests: an outage).</summary>
     public Task StopResourceAsync(string resource) => RunCommandAsync(resource, KnownResourceCommands.StopCommand);
 

@@ -16,7 +16,7 @@ public sealed class FailoverTests(RealtimeSystem system)
         var collection = Topics.UniqueCollection();
         var topic = $"records/{collection}";
         var clients = await Topics.OnePerInstanceAsync(system, "viewer-5");
-        var victim = clients.Single(client => client.Instance == "push-gateway-0");
+        var victim = clients[0];
         var survivor = clients.Single(client => client != victim);
         foreach (var client in clients)
         {
@@ -26,7 +26,7 @@ public sealed class FailoverTests(RealtimeSystem system)
         var writing = WriteSlowlyAsync(collection);
         var received = await victim.MessagesAsync(10, TimeSpan.FromSeconds(30));
 
-        Process.GetProcessById(system.ProcessIds("push-gateway")[0]!.Value).Kill();
+        Process.GetProcessById(system.ProcessIdOfInstance("push-gateway", victim.Instance)).Kill(entireProcessTree: true);
         await victim.WaitClosedAsync(TimeSpan.FromSeconds(30));
         received.AddRange(await victim.DrainMessagesAsync(TimeSpan.FromMilliseconds(200)));
         await victim.DisposeAsync();
