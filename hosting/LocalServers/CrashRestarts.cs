@@ -7,7 +7,7 @@ namespace RealtimeSync.Hosting.LocalServers;
 
 /// <summary>
 /// Watches every resource marked <see cref="RestartOnCrashAnnotation"/> (each replica on its own) and
-/// starts a crashed one again after 1 s, doubling to 30 s while it keeps crashing within a minute.
+/// starts a crashed one again after its <see cref="RestartBackoff"/>.
 /// </summary>
 internal sealed class CrashRestarts(
     ResourceNotificationService notifications,
@@ -15,11 +15,7 @@ internal sealed class CrashRestarts(
     IHostApplicationLifetime lifetime,
     ILogger<CrashRestarts> logger) : BackgroundService
 {
-    private static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StableAfter = TimeSpan.FromMinutes(1);
-
-    private readonly ConcurrentDictionary<string, (DateTime At, TimeSpan Delay)> _lastRestart = new();
+    private readonly ConcurrentDictionary<string, RestartBackoff> _backoffs = new();
     private readonly ConcurrentDictionary<string, string?> _lastState = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,11 +47,13 @@ internal sealed class CrashRestarts(
 
     private async Task RestartAsync(string resourceId, int exitCode, CancellationToken stoppingToken)
     {
-        var now = DateTime.UtcNow;
-        var delay = _lastRestart.TryGetValue(resourceId, out var last) && now - last.At < StableAfter
-            ? TimeSpan.FromTicks(Math.Min(last.Delay.Ticks * 2, MaxDelay.Ticks))
-            : FirstDelay;
-        _lastRestart[resourceId] = (now, delay);
+        var backoff = _backoffs.GetOrAdd(resourceId, _ => new RestartBackoff());
+        TimeSpan delay;
+        lock (backoff)
+        {
+            delay = backoff.Next(DateTime.UtcNow);
+        }
+
         logger.LogWarning("{Resource} exited unexpectedly (exit code {ExitCode}); starting it again in {Delay}", resourceId, exitCode, delay);
         try
         {
