@@ -66,10 +66,10 @@ public static class ServiceDefaultsExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(LibrarySources)
-                .AddMeter(RealtimeSyncTelemetry.Name, RealtimeSyncTelemetry.Name + ".*"))
+                .AddMeter(RealtimeSyncTelemetry.All))
             .WithTracing(tracing => tracing
                 .AddSource(LibrarySources)
-                .AddSource(RealtimeSyncTelemetry.Name, RealtimeSyncTelemetry.Name + ".*")
+                .AddSource(RealtimeSyncTelemetry.All)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = http => !IsHealthProbe(http.Request.Path))
                 // The gateway's active health checks probe every instance every 2 s: not traffic worth a trace.
                 .AddHttpClientInstrumentation(client => client.FilterHttpRequestMessage = request => !IsHealthProbe(request.RequestUri?.AbsolutePath)));

@@ -60,6 +60,7 @@ public sealed partial class RedisRateLimit(RequestDelegate next, IConnectionMult
             return;
         }
 
+        GatewayTelemetry.RateLimitRefusals.Add(1);
         var retryAfter = Math.Max(1, (int)Math.Ceiling(retryAfterMs / 1000.0));
         http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Results.Problem(

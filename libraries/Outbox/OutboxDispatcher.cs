@@ -71,13 +71,15 @@ public sealed partial class OutboxDispatcher(
         var published = new List<long>(pending.Count);
         try
         {
-            foreach (var (seq, payload) in pending)
+            foreach (var row in pending)
             {
-                var change = OutboxTable.Deserialize(payload);
+                var change = OutboxTable.Deserialize(row.Payload);
+                // Inside an activity parented to the change's own trace, so MassTransit sends that trace on with the message.
+                using var activity = OutboxTelemetry.StartPublish(row.TraceParent, row.TraceState, change);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(options.PublishTimeout);
                 await bus.Publish(change, context => context.MessageId = change.EventId, timeout.Token);
-                published.Add(seq);
+                published.Add(row.Seq);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -94,20 +96,22 @@ public sealed partial class OutboxDispatcher(
         return published.Count;
     }
 
-    private async Task<List<(long Seq, string Payload)>> ReadPendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task<List<PendingRow>> ReadPendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT seq, payload::text FROM {table.Name} WHERE published_at IS NULL ORDER BY seq LIMIT $1", connection, transaction);
+            $"SELECT seq, payload::text, trace_parent, trace_state FROM {table.Name} WHERE published_at IS NULL ORDER BY seq LIMIT $1", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = options.BatchSize });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<(long, string)>();
+        var rows = new List<PendingRow>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add((reader.GetInt64(0), reader.GetString(1)));
+            rows.Add(new PendingRow(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
         }
 
         return rows;
     }
+
+    private sealed record PendingRow(long Seq, string Payload, string? TraceParent, string? TraceState);
 
     private async Task MarkPublishedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<long> seqs, CancellationToken cancellationToken)
     {

@@ -15,6 +15,7 @@ public static class OutboxExtensions
         builder.Services.AddSingleton<OutboxTable>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService<OutboxDispatcher>();
+        builder.Services.AddHostedService<OutboxBacklog>();
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -28,14 +29,24 @@ public sealed class OutboxTable(OutboxOptions options)
                 last_error   text
             );
             CREATE INDEX IF NOT EXISTS outbox_pending ON {Name} (seq) WHERE published_at IS NULL;
+            -- The trace the change was made in (W3C traceparent, tracestate): its publish continues that trace.
+            ALTER TABLE {Name} ADD COLUMN IF NOT EXISTS trace_parent text;
+            ALTER TABLE {Name} ADD COLUMN IF NOT EXISTS trace_state text;
             """;
 
-    /// <summary>Adds the event to the caller's transaction; it is published only if that transaction commits.</summary>
+    /// <summary>
+    /// Adds the event to the caller's transaction; it is published only if that transaction commits. The current
+    /// activity's trace context goes with it, so the change stays one trace from its request to its delivery.
+    /// </summary>
     public async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RecordChanged change, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"INSERT INTO {Name} (event_id, payload) VALUES ($1, $2)", connection, transaction);
+        var trace = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {Name} (event_id, payload, trace_parent, trace_state) VALUES ($1, $2, $3, $4)", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = change.EventId });
         command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(change, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.TraceStateString ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using RealtimeSync.Contracts.Push;
 using StackExchange.Redis;
@@ -10,10 +12,11 @@ namespace RealtimeSync.PushLog;
 /// hash holds the epoch, the last offset and the last change time; a stream holds the messages, with
 /// entry ids <c>{offset}-0</c> so replay after an offset is one XRANGE. Appends are one Lua script:
 /// drop a redelivered event, take each topic's next offset, append (bounded by count, expiring when
-/// idle; the head expires too, much later), publish for fan-out; Redis runs it atomically, so a crash leaves all of it or none. Times in the log
+/// idle; the head expires too, much later), publish for fan-out; Redis runs it atomically, so a crash leaves all of it or none. The published
+/// copy ends with the change's W3C <c>traceparent</c> (the logged one does not), so each instance's delivery joins the change's trace. Times in the log
 /// (<c>t</c>, <c>changedAt</c>) are Redis's own clock when the message was logged, never a writer's clock.
 /// </summary>
-public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOptions> options)
+public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOptions> options)
 {
     private const string AppendScript = """
         if KEYS[1] ~= '' then
@@ -33,11 +36,15 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
           end
           local offset = redis.call('HINCRBY', headKey, 'offset', 1)
           redis.call('HSET', headKey, 'changedAt', now)
-          local message = '{"topic":' .. ARGV[8 + i] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '",' .. ARGV[5]
+          local message = '{"topic":' .. ARGV[9 + i] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '",' .. ARGV[5]
           redis.call('XADD', logKey, 'MAXLEN', ARGV[2], offset .. '-0', 'm', message, 't', now)
           redis.call('PEXPIRE', logKey, ARGV[3])
           redis.call('PEXPIRE', headKey, ARGV[8])
-          redis.call('PUBLISH', ARGV[4], message)
+          if ARGV[9] ~= '' then
+            redis.call('PUBLISH', ARGV[4], string.sub(message, 1, -2) .. ',"traceparent":"' .. ARGV[9] .. '"}')
+          else
+            redis.call('PUBLISH', ARGV[4], message)
+          end
           offsets[i] = offset
         end
         local summary = table.concat(offsets, ',')
@@ -49,6 +56,7 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
     /// Appends one message to each of <paramref name="topics"/> and publishes it; returns each topic's offset.
     /// With an <paramref name="eventId"/>, a second append of the same event returns the first offsets and publishes nothing.
     /// <paramref name="body"/> is the rest of the message as a serialized JSON object; the envelope (topic, offset, epoch) goes in front.
+    /// The current activity's W3C traceparent travels with the published copy only: readers of the log never see it.
     /// </summary>
     public async Task<long[]> AppendAsync(string? eventId, IReadOnlyList<string> topics, string body, long timestamp)
     {
@@ -75,6 +83,7 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
             Guid.NewGuid().ToString("N"),
             timestamp,
             (long)settings.HeadRetention.TotalMilliseconds,
+            Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent } && TraceParent.IsMatch(traceParent) ? traceParent : string.Empty,
         };
         values.AddRange(topics.Select(topic => (RedisValue)JsonSerializer.Serialize(topic)));
 
@@ -152,4 +161,8 @@ public sealed class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOpti
             .Select(entry => (new LoggedMessage(long.Parse(entry.Id.ToString().Split('-')[0], System.Globalization.CultureInfo.InvariantCulture), (string)entry["m"]!), (long)entry["t"]))
             .ToList();
     }
+
+    /// <summary>A W3C traceparent: nothing else may be spliced into the published JSON.</summary>
+    [GeneratedRegex("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")]
+    private static partial Regex TraceParent { get; }
 }

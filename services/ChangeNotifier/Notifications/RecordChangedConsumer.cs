@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MassTransit;
@@ -16,6 +17,11 @@ public sealed partial class RecordChangedConsumer(TopicLog topicLog, IOptionsMon
     public async Task Consume(ConsumeContext<RecordChanged> context)
     {
         var change = context.Message;
+        // MassTransit's consume activity, in the change's trace; the append publishes that trace on to push-gateway.
+        var activity = Activity.Current;
+        activity?.SetTag(ChangeTags.EventId, change.EventId.ToString());
+        activity?.SetTag(ChangeTags.Collection, change.Collection);
+        activity?.SetTag(ChangeTags.RecordId, change.RecordId);
         options.CurrentValue.Collections.TryGetValue(change.Collection, out var rules);
         var fields = RealtimeFields.Select(rules, change.ChangedFields);
         if (change.Operation == ChangeOperation.Updated && fields.Count == 0)
@@ -49,6 +55,7 @@ public sealed partial class RecordChangedConsumer(TopicLog topicLog, IOptionsMon
 
         string[] topics = [PushTopics.ForCollection(change.Collection), PushTopics.ForRecord(change.Collection, change.RecordId)];
         var offsets = await topicLog.AppendAsync(change.EventId.ToString(), topics, body.ToJsonString(Json), change.OccurredAt.ToUnixTimeMilliseconds());
+        NotifierTelemetry.Lag.Record((DateTimeOffset.UtcNow - change.OccurredAt).TotalSeconds, new KeyValuePair<string, object?>("realtimesync.source", change.Source));
         LogPushed(change.EventId, string.Join(",", topics), string.Join(",", offsets));
     }
 

@@ -25,6 +25,9 @@ public sealed class RunCounts
 
     public int Get(string model, string outcome) => _byModel.TryGetValue(model, out var counts) ? counts.GetValueOrDefault(outcome) : 0;
 
+    public IEnumerable<(string Model, string Outcome, int Count)> All() =>
+        _byModel.SelectMany(model => model.Value.Select(outcome => (model.Key, outcome.Key, outcome.Value)));
+
     public string ToJson() => JsonSerializer.Serialize(_byModel);
 }
 

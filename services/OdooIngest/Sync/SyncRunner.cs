@@ -36,6 +36,9 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             return new RunResult(RunStatus.Busy, new RunCounts(), ["another runner holds this stream"]);
         }
 
+        // The run's activity is current for everything it stores, so each change's outbox row continues this trace.
+        using var activity = SyncTelemetry.StartRun(stream, database);
+        var started = clock.GetTimestamp();
         var state = await log.StartRunAsync(stream, database, odoo.Protocol, cancellationToken);
         var runId = await log.OpenRunAsync(stream, database, odoo.Protocol, cancellationToken);
         var run = new Run(stream, database, options, odoo, lease, new RunCounts(), []);
@@ -106,6 +109,8 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             var label = error == OdooErrorKind.Credentials ? "failed: credentials" : status.ToString().ToLowerInvariant();
             await log.FinishRunAsync(stream, database, runId, label, run.Counts, run.Errors, CancellationToken.None);
             LogRun(stream, label, run.Counts.ToJson());
+            SyncTelemetry.RecordRun(stream, label, clock.GetElapsedTime(started), run.Counts);
+            activity?.SetTag("realtimesync.sync.outcome", label);
         }
     }
 

@@ -93,7 +93,10 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
         lock (_positions)
         {
             _positions[message.Topic] = new TopicPosition(message.Epoch, message.Offset);
-            EnqueueFormatted(format.Message(json, _positions));
+            if (EnqueueFormatted(format.Message(json, _positions)))
+            {
+                PushTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("realtimesync.push.transport", format.Name));
+            }
         }
     }
 
@@ -152,6 +155,11 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     {
         if (Interlocked.CompareExchange(ref _endReason, (int)reason, (int)EndReason.None) == (int)EndReason.None)
         {
+            if (reason == EndReason.Overflow)
+            {
+                PushTelemetry.Overflows.Add(1, new KeyValuePair<string, object?>("realtimesync.push.transport", format.Name));
+            }
+
             // Cancel first: a sender waiting on an empty queue must see the ending (and close with its code), not a quietly completed queue.
             _ending.Cancel();
             _queue.Writer.TryComplete();

@@ -71,7 +71,14 @@ public sealed partial class RedisFanout(IConnectionMultiplexer redis, Subscripti
             return;
         }
 
-        foreach (var subscription in registry.SubscribersOf(message.Topic))
+        var subscribers = registry.SubscribersOf(message.Topic).ToList();
+        if (subscribers.Count == 0)
+        {
+            return;
+        }
+
+        using var delivery = PushTelemetry.StartDelivery(message, subscribers.Count);
+        foreach (var subscription in subscribers)
         {
             subscription.Offer(message);
         }

@@ -6,6 +6,9 @@ namespace RealtimeSync.PushGateway.Delivery;
 /// <summary>A logged message with what routing needs read out of it once; <see cref="Json"/> is forwarded as is.</summary>
 public sealed record RoutedMessage(string Topic, long Offset, string Epoch, string? Origin, long Timestamp, JsonObject? FieldRoles, string Json)
 {
+    /// <summary>The change's W3C trace context, which a published copy carries as its last property (removed from <see cref="Json"/>).</summary>
+    public string? TraceParent { get; init; }
+
     public static RoutedMessage? TryParse(string json)
     {
         try
@@ -20,6 +23,8 @@ public sealed record RoutedMessage(string Topic, long Offset, string Epoch, stri
                 return null;
             }
 
+            var traceParent = root.TryGetProperty("traceparent", out var trace) && trace.ValueKind == JsonValueKind.String ? trace.GetString() : null;
+            var suffix = traceParent is null ? null : $",\"traceparent\":\"{traceParent}\"}}";
             return new RoutedMessage(
                 topic.GetString()!,
                 offsetValue,
@@ -27,7 +32,11 @@ public sealed record RoutedMessage(string Topic, long Offset, string Epoch, stri
                 root.TryGetProperty("origin", out var origin) && origin.ValueKind == JsonValueKind.String ? origin.GetString() : null,
                 root.TryGetProperty("timestamp", out var timestamp) && timestamp.TryGetInt64(out var ms) ? ms : 0,
                 root.TryGetProperty("fieldRoles", out var roles) && roles.ValueKind == JsonValueKind.Object ? JsonNode.Parse(roles.GetRawText())!.AsObject() : null,
-                json);
+                // Clients get the message exactly as logged: the trace context is ours, not part of the protocol.
+                suffix is not null && json.EndsWith(suffix, StringComparison.Ordinal) ? json[..^suffix.Length] + "}" : json)
+            {
+                TraceParent = traceParent,
+            };
         }
         catch (JsonException)
         {

@@ -205,6 +205,7 @@ public sealed partial class TopicSubscription
                     if (message.Offset == _last + 1)
                     {
                         DeliverLocked(message);
+                        PushTelemetry.Replays.Add(1);
                     }
                 }
 
@@ -297,6 +298,7 @@ public sealed partial class TopicSubscription
         _buffer.RemoveAll(message => message.Epoch != current.Epoch || message.Offset <= current.Offset);
         _connection.Reposition(Topic, current);
         _connection.Enqueue(Frames.Resync(Topic, reason, current));
+        PushTelemetry.Resyncs.Add(1);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Catch-up of {Topic} for connection {ConnectionId} failed (attempt {Attempt})")]

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using RealtimeSync.PushGateway.Delivery;
 using StackExchange.Redis;
@@ -9,12 +10,19 @@ public sealed record InstanceSnapshot(string Instance, int WebSockets, int Sse, 
 
 /// <summary>
 /// Each instance writes its counts to Redis every few seconds with a short expiry, so <c>/api/sync/status</c>
-/// on any instance can show every live instance and the total; a dead instance drops out on its own.
+/// on any instance can show every live instance and the total; a dead instance drops out on its own. The same
+/// counts are this instance's <c>realtimesync.push.connections</c> and <c>realtimesync.push.subscriptions</c>.
 /// </summary>
 public sealed class InstanceStats(IConnectionMultiplexer redis, SubscriptionRegistry registry, IOptions<PushGatewayOptions> options) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(3);
     private const string Set = "rs:instances";
+
+    private readonly ObservableUpDownCounter<int> _connections = PushTelemetry.Meter.CreateObservableUpDownCounter(
+        "realtimesync.push.connections", () => ByTransport(registry), "{connection}", "Client connections this instance holds");
+
+    private readonly ObservableUpDownCounter<int> _subscriptions = PushTelemetry.Meter.CreateObservableUpDownCounter(
+        "realtimesync.push.subscriptions", () => registry.SubscriptionCount, "{subscription}", "Topic subscriptions this instance holds");
 
     public InstanceSnapshot Local()
     {
@@ -83,4 +91,8 @@ public sealed class InstanceStats(IConnectionMultiplexer redis, SubscriptionRegi
     }
 
     private static string Key(string instance) => $"rs:instance:{instance}";
+
+    private static IEnumerable<Measurement<int>> ByTransport(SubscriptionRegistry registry) =>
+        registry.Connections.GroupBy(connection => connection.Transport)
+            .Select(group => new Measurement<int>(group.Count(), new KeyValuePair<string, object?>("realtimesync.push.transport", group.Key)));
 }

@@ -42,18 +42,13 @@ internal static class Writers
     /// <summary>Waits until <paramref name="topic"/> has logged <paramref name="offset"/> messages (the pipeline is asynchronous); returns its epoch.</summary>
     public static async Task<string> WaitForOffsetAsync(RealtimeSystem system, string topic, long offset)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
+        JsonNode head = null!;
+        await Wait.UntilAsync(async () =>
         {
-            var head = (await system.Gateway.GetFromJsonAsync<JsonObject>($"/api/sync/changes?topics={topic}"))!["topics"]![0]!;
-            if ((long)head["offset"]! >= offset)
-            {
-                return (string)head["epoch"]!;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{topic} reached only offset {(long)head["offset"]!} of {offset}");
-            await Task.Delay(200);
-        }
+            head = (await system.Gateway.GetFromJsonAsync<JsonObject>($"/api/sync/changes?topics={topic}"))!["topics"]![0]!;
+            return (long)head["offset"]! >= offset;
+        }, TimeSpan.FromMinutes(2), $"{topic} did not reach offset {offset}");
+        return (string)head["epoch"]!;
     }
 
     /// <summary>Offsets of a list of messages, asserted to be exactly <paramref name="first"/>..<paramref name="first"/>+n-1 in order.</summary>

@@ -19,7 +19,9 @@ public sealed class DeduplicationTests(RealtimeSystem system)
 
         // What a crash between publish and mark looks like: the outbox row is pending again, so the same event is published again.
         await ExecuteAsync("UPDATE merge_api.outbox SET published_at = NULL WHERE event_id = $1", eventId);
-        await WaitUntilAsync(async () => await ScalarAsync("SELECT attempts FROM merge_api.outbox WHERE event_id = $1 AND published_at IS NOT NULL", eventId) is 2);
+        await Wait.UntilAsync(
+            async () => await ScalarAsync("SELECT attempts FROM merge_api.outbox WHERE event_id = $1 AND published_at IS NOT NULL", eventId) is 2,
+            TimeSpan.FromSeconds(30), "the outbox did not publish the event again within 30 s");
 
         // Consumed in order, so once this later change arrives the duplicate has been through change-notifier.
         await Writers.PutAsync(system.Gateway, collection, "once", new { value = 2 });
@@ -44,15 +46,5 @@ public sealed class DeduplicationTests(RealtimeSystem system)
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = eventId });
         return await command.ExecuteScalarAsync();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the outbox did not publish the event again within 30 s");
-            await Task.Delay(200);
-        }
     }
 }

@@ -1,0 +1,55 @@
+using RealtimeSync.Contracts;
+using RealtimeSync.FunctionalTests.Infrastructure;
+
+namespace RealtimeSync.FunctionalTests.Telemetry;
+
+/// <summary>One change is one trace: from the gateway through merge-api, the outbox, RabbitMQ and change-notifier to each push-gateway that delivers it.</summary>
+[Collection(RealtimeSystemCollection.Name)]
+public sealed class OneTracePerChangeTests(RealtimeSystem system)
+{
+    [Fact]
+    public async Task A_write_through_the_gateway_is_one_trace_down_to_its_delivery()
+    {
+        var collection = Topics.UniqueCollection();
+        var path = $"/api/records/{collection}/traced";
+        await using var client = await system.ConnectAsync("viewer-trace", "viewer");
+        await client.SubscribeAsync($"records/{collection}");
+
+        await Writers.PutAsync(system.Gateway, collection, "traced", new { note = "one trace" });
+        await client.NextMessageAsync(TimeSpan.FromSeconds(20));
+
+        // Each service's span for this change, found by what it is about rather than by its trace, so the trace ids can be compared.
+        Dictionary<string, CollectedSpan> found = [];
+        await Wait.UntilAsync(() =>
+        {
+            found = ChangeSpans(system.Telemetry.Spans, collection, path);
+            return found.Count == 4;
+        }, TimeSpan.FromSeconds(60), $"spans of the change from every service; found {string.Join(", ", found.Keys)}");
+
+        var trace = found["gateway"].TraceId;
+        Assert.All(found, pair => Assert.True(pair.Value.TraceId == trace, $"{pair.Key}'s span {pair.Value.Name} is in trace {pair.Value.TraceId}, not {trace}"));
+        Assert.Contains(system.Telemetry.Spans, span => span.TraceId == trace && span.Name == "outbox publish" && span.Service == "merge-api");
+    }
+
+    private static Dictionary<string, CollectedSpan> ChangeSpans(IReadOnlyList<CollectedSpan> spans, string collection, string path)
+    {
+        var found = new Dictionary<string, CollectedSpan>();
+        foreach (var span in spans)
+        {
+            var service = span.Service.StartsWith("push-gateway", StringComparison.Ordinal) ? "push-gateway" : span.Service;
+            var isThisChange = service switch
+            {
+                "gateway" or "merge-api" => span.Attributes.GetValueOrDefault("url.path") == path, // the server span of the PUT
+                "change-notifier" => span.Attributes.GetValueOrDefault(ChangeTags.Collection) == collection,
+                "push-gateway" => span.Name == $"deliver records/{collection}",
+                _ => false,
+            };
+            if (isThisChange)
+            {
+                found.TryAdd(service, span);
+            }
+        }
+
+        return found;
+    }
+}
