@@ -25,7 +25,11 @@ public class RealtimeSystem : IAsyncLifetime
     private readonly CancellationTokenSource _stopping = new();
     private DistributedApplication? _app;
     private OdooSimulatorServer? _odoo;
+    private OtlpCollector? _telemetry;
     private string _signingKey = string.Empty;
+
+    /// <summary>Every span the services exported: Aspire points each one at it over OTLP http/protobuf.</summary>
+    public OtlpCollector Telemetry => _telemetry ?? throw new InvalidOperationException("Not started.");
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
@@ -49,6 +53,7 @@ public class RealtimeSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _telemetry = await OtlpCollector.StartAsync();
         _odoo = await OdooSimulatorServer.StartAsync(new OdooSimulatorOptions());
         OdooSeed.PurchaseOrders(_odoo.Database, SeedOrders, SeedLinesPerOrder, DateTimeOffset.UtcNow.AddMinutes(-1));
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
@@ -71,7 +76,11 @@ public class RealtimeSystem : IAsyncLifetime
         {
             builder.CreateResourceBuilder(project)
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Testing")
-                .WithEnvironment("DOTNET_ENVIRONMENT", "Testing");
+                .WithEnvironment("DOTNET_ENVIRONMENT", "Testing")
+                // Telemetry goes to the collector, where ./run sends it to the dashboard (set after Aspire's own OTLP variables, so these win).
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", _telemetry.Endpoint.ToString())
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500");
         }
 
         var signingKey = builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "jwt-signing-key");
@@ -100,6 +109,11 @@ public class RealtimeSystem : IAsyncLifetime
         if (_odoo is not null)
         {
             await _odoo.DisposeAsync();
+        }
+
+        if (_telemetry is not null)
+        {
+            await _telemetry.DisposeAsync();
         }
 
         // Drop the server data, which is large.
