@@ -22,14 +22,12 @@ public static class PostgresServerExtensions
         var postgres = new LocalPostgresResource(name, StateFolder.For(builder, name), password);
         var durable = StateFolder.Durable(builder);
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(postgres, async (_, cancellationToken) =>
-            connectionString = await postgres.ConnectionStringExpression.GetValueAsync(cancellationToken));
+        var connectionString = ResolvedConnectionString.Track(builder, postgres);
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(postgres, (_, cancellationToken) => LocalPostgresCluster.PrepareAsync(postgres, cancellationToken));
         builder.Eventing.Subscribe<ResourceReadyEvent>(postgres, (@event, cancellationToken) => LocalPostgresCluster.CreateDatabasesAsync(postgres, @event.Services, cancellationToken));
 
         var healthCheck = $"{name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString ?? throw new InvalidOperationException("PostgreSQL's connection string is not available yet."), name: healthCheck);
+        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString(), name: healthCheck);
 
         var server = builder.AddResource(postgres)
             .WithEndpoint(name: LocalServerResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
@@ -63,12 +61,10 @@ public static class PostgresServerExtensions
         var database = new LocalPostgresDatabaseResource(name, name, server.Resource);
         server.Resource.Databases.Add(database);
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, cancellationToken) =>
-            connectionString = await database.ConnectionStringExpression.GetValueAsync(cancellationToken));
+        var connectionString = ResolvedConnectionString.Track(builder, database);
 
         var healthCheck = $"{name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString ?? throw new InvalidOperationException($"{name}'s connection string is not available yet."), name: healthCheck);
+        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString(), name: healthCheck);
         return builder.AddResource(database)
             .WithInitialState(new CustomResourceSnapshot { ResourceType = "PostgresDatabase", Properties = [], State = KnownResourceStates.NotStarted })
             .WithHealthCheck(healthCheck);

@@ -23,10 +23,8 @@ public static class RabbitMQServerExtensions
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
         var rabbit = new LocalRabbitMQResource(name, folder, password, epmd.Resource);
 
-        string? connectionString = null;
+        var connectionString = ResolvedConnectionString.Track(builder, rabbit);
         IConnection? connection = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(rabbit, async (_, cancellationToken) =>
-            connectionString = await rabbit.ConnectionStringExpression.GetValueAsync(cancellationToken));
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(rabbit, (_, cancellationToken) => PrepareAsync(rabbit, cancellationToken));
 
         var healthCheck = $"{name}_check";
@@ -34,7 +32,7 @@ public static class RabbitMQServerExtensions
         {
             if (connection is not { IsOpen: true })
             {
-                var factory = new ConnectionFactory { Uri = new Uri(connectionString ?? throw new InvalidOperationException("RabbitMQ's connection string is not available yet.")) };
+                var factory = new ConnectionFactory { Uri = new Uri(connectionString()) };
                 connection = await factory.CreateConnectionAsync();
             }
 

@@ -20,9 +20,7 @@ public static class RedisServerExtensions
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
         var redis = new LocalRedisResource(name, StateFolder.For(builder, name), password);
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, cancellationToken) =>
-            connectionString = await redis.ConnectionStringExpression.GetValueAsync(cancellationToken));
+        var connectionString = ResolvedConnectionString.Track(builder, redis);
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(redis, async (_, cancellationToken) =>
             await StateFolder.WritePrivateAsync(redis.ConfigFile, $"""
                 requirepass "{await password.GetValueAsync(cancellationToken)}"
@@ -33,7 +31,7 @@ public static class RedisServerExtensions
                 """, cancellationToken));
 
         var healthCheck = $"{name}_check";
-        builder.Services.AddHealthChecks().AddRedis(_ => connectionString ?? throw new InvalidOperationException("Redis's connection string is not available yet."), name: healthCheck);
+        builder.Services.AddHealthChecks().AddRedis(_ => connectionString(), name: healthCheck);
 
         return builder.AddResource(redis)
             .WithEndpoint(name: LocalServerResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)

@@ -13,7 +13,11 @@ public static class OdooIngestExtensions
     public static IHostApplicationBuilder AddOdooIngest(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
-        builder.AddNpgsqlDataSource("ingestdb");
+        // Database spans only within a trace (a request, a sync run, an outbox publish): the outbox's
+        // once-a-second poll would otherwise be a trace of its own every second.
+        builder.AddNpgsqlDataSource("ingestdb", configureDataSourceBuilder: data => data.ConfigureTracing(tracing => tracing
+            .ConfigureCommandFilter(_ => System.Diagnostics.Activity.Current is not null)
+            .ConfigureBatchFilter(_ => System.Diagnostics.Activity.Current is not null)));
         builder.AddRabbitMqBus("rabbitmq");
 
         // The schema first: hosted services start in registration order.
