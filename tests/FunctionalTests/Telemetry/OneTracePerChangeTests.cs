@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using RealtimeSync.Contracts;
 using RealtimeSync.FunctionalTests.Infrastructure;
 
@@ -29,6 +30,32 @@ public sealed class OneTracePerChangeTests(RealtimeSystem system)
         var trace = found["gateway"].TraceId;
         Assert.All(found, pair => Assert.True(pair.Value.TraceId == trace, $"{pair.Key}'s span {pair.Value.Name} is in trace {pair.Value.TraceId}, not {trace}"));
         Assert.Contains(system.Telemetry.Spans, span => span.TraceId == trace && span.Name == "outbox publish" && span.Service == "merge-api");
+    }
+
+    [Fact]
+    public async Task An_odoo_synced_record_continues_its_sync_runs_trace_down_to_its_delivery()
+    {
+        var order = system.Odoo.Database.Run(transaction => transaction.Create("purchase.order", new JsonObject { ["name"] = "PO-TRACED", ["partner_id"] = 1, ["state"] = "draft", ["amount_total"] = 1.0 }));
+        await using var screen = await system.ConnectAsync("buyer-trace", "viewer");
+        await screen.SubscribeAsync($"records/purchase.order/{order}");
+        await screen.NextMessageAsync(TimeSpan.FromSeconds(30)); // the scheduler's next run stores it
+
+        CollectedSpan? notified = null;
+        CollectedSpan? delivered = null;
+        await Wait.UntilAsync(() =>
+        {
+            var spans = system.Telemetry.Spans;
+            notified = spans.FirstOrDefault(span => span.Service == "change-notifier"
+                && span.Attributes.GetValueOrDefault(ChangeTags.Collection) == "purchase.order"
+                && span.Attributes.GetValueOrDefault(ChangeTags.RecordId) == $"{order}");
+            delivered = spans.FirstOrDefault(span => span.Name == $"deliver records/purchase.order/{order}");
+            return notified is not null && delivered is not null;
+        }, TimeSpan.FromSeconds(60), "change-notifier's and push-gateway's spans of the synced order");
+
+        var run = system.Telemetry.Spans.Where(span => span.TraceId == notified!.TraceId).ToList();
+        Assert.Contains(run, span => span.Service == "odoo-ingest" && span.Name == "sync run purchase-orders");
+        Assert.Contains(run, span => span.Service == "odoo-ingest" && span.Name == "outbox publish");
+        Assert.Equal(notified!.TraceId, delivered!.TraceId);
     }
 
     private static Dictionary<string, CollectedSpan> ChangeSpans(IReadOnlyList<CollectedSpan> spans, string collection, string path)
