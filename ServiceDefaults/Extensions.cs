@@ -110,7 +110,12 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        // A request the framework cannot bind (since=abc, a repeated parameter, a malformed body) is the client's error:
+        // its 400, as problem details, not a 500.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages(); // 401, 403, 404, 405 with no body become problem details too
 
         // Explicitly here, after status code pages, so refusals are problem details; only if the service authenticates.

@@ -53,6 +53,16 @@ public static class AuthExtensions
 
                     return Task.CompletedTask;
                 },
+                // Every service keys what it does (actor, own topic, rate limit) on the user: a token that names none is refused.
+                OnTokenValidated = context =>
+                {
+                    if (string.IsNullOrWhiteSpace(context.Principal?.Identity?.Name) || context.Principal.Identity.Name.Any(char.IsControl))
+                    {
+                        context.Fail("The token has no usable 'sub' (subject) claim.");
+                    }
+
+                    return Task.CompletedTask;
+                },
             };
         });
         builder.Services.AddAuthorizationBuilder()

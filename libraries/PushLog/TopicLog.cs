@@ -163,6 +163,6 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
     }
 
     /// <summary>A W3C traceparent: nothing else may be spliced into the published JSON.</summary>
-    [GeneratedRegex("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")]
+    [GeneratedRegex("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}\\z")]
     private static partial Regex TraceParent { get; }
 }

@@ -1,19 +1,22 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using RealtimeSync.Contracts.Documents;
 
 namespace RealtimeSync.Contracts.Http;
 
 /// <summary>
 /// Reads a JSON-object request body and turns every way it can be wrong into an RFC 9457 problem:
-/// 415 for another media type, 413 over the size limit, 400 for malformed JSON or a non-object.
+/// 415 for another media type, 413 over the size limit, 400 for malformed JSON, unstorable text or a
+/// non-object, 422 for a document nested deeper than <see cref="DocumentShape"/> allows (a body that wraps
+/// documents, such as a batch, passes the depth of its envelope).
 /// </summary>
 public static class JsonRequestBody
 {
     public const int DefaultMaxBytes = 1024 * 1024;
 
     public static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(
-        HttpRequest request, int maxBytes = DefaultMaxBytes, params string[] mediaTypes)
+        HttpRequest request, int maxBytes = DefaultMaxBytes, int envelopeDepth = 0, params string[] mediaTypes)
     {
         var accepted = mediaTypes.Length > 0 ? mediaTypes : ["application/json"];
         var mediaType = request.ContentType?.Split(';')[0].Trim();
@@ -49,34 +52,23 @@ public static class JsonRequestBody
                 return (null, Problem(StatusCodes.Status400BadRequest, "Body must be a JSON object", "The request body is valid JSON but not an object."));
             }
 
-            return UnstorableText(body) is { } reason ? (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", reason)) : (body, null);
+            if (DocumentShape.UnstorableText(body) is { } reason)
+            {
+                return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", reason));
+            }
+
+            return DocumentShape.ShapeProblem(body, envelopeDepth) is { } shape
+                ? (null, Problem(StatusCodes.Status422UnprocessableEntity, "Document too deep", shape, new Dictionary<string, object?> { ["maxDepth"] = DocumentShape.MaxDepth }))
+                : (body, null);
         }
         catch (JsonException ex)
         {
             return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", ex.Message));
         }
-    }
-
-    /// <summary>
-    /// Text that parses but cannot be kept: a lone surrogate escape (not valid UTF-16, so not serializable again)
-    /// or a NUL character (PostgreSQL text and jsonb refuse it). Refused up front so nothing is half-written.
-    /// </summary>
-    private static string? UnstorableText(JsonNode? node)
-    {
-        try
-        {
-            return node switch
-            {
-                JsonObject obj => obj.Select(pair => pair.Key.Contains('\0') ? $"the property name '{pair.Key.Replace("\0", "\\u0000")}' contains a NUL character" : UnstorableText(pair.Value))
-                    .FirstOrDefault(reason => reason is not null),
-                JsonArray array => array.Select(UnstorableText).FirstOrDefault(reason => reason is not null),
-                JsonValue value when value.GetValueKind() == JsonValueKind.String && value.GetValue<string>().Contains('\0') => "a string contains a NUL character (\\u0000)",
-                _ => null,
-            };
-        }
         catch (InvalidOperationException)
         {
-            return "a string is not valid UTF-16 text (a lone surrogate escape such as \\ud800)";
+            // The duplicate-name check decodes each name; one holding a lone surrogate escape cannot be.
+            return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", "a property name is not valid UTF-16 text (a lone surrogate escape such as \\ud800)"));
         }
     }
 

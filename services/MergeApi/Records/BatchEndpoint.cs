@@ -32,7 +32,9 @@ public static class BatchEndpoint
 
     private static async Task<IResult> BatchAsync(HttpContext http, RecordWriter writer, IOptions<MergeApiOptions> options, CancellationToken cancellationToken)
     {
-        var (body, problem) = await JsonRequestBody.ReadObjectAsync(http.Request, options.Value.MaxBodyBytes);
+        // { "operations": [ { "body": <document> } ] }: three levels of envelope above each document. A batch with
+        // one document too deep is refused whole, before any operation runs.
+        var (body, problem) = await JsonRequestBody.ReadObjectAsync(http.Request, options.Value.MaxBodyBytes, envelopeDepth: 3);
         if (problem is not null)
         {
             return problem;

@@ -47,7 +47,7 @@ public static partial class RecordsEndpoints
         {
             var (read, problem) = await JsonRequestBody.ReadObjectAsync(
                 http.Request, http.RequestServices.GetRequiredService<IOptions<MergeApiOptions>>().Value.MaxBodyBytes,
-                verb == WriteVerb.Patch ? [MergePatchMediaType] : ["application/json"]);
+                mediaTypes: verb == WriteVerb.Patch ? [MergePatchMediaType] : ["application/json"]);
             if (problem is not null)
             {
                 return problem;
@@ -130,9 +130,9 @@ public static partial class RecordsEndpoints
                 ? JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid record id", "Use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit.")
                 : null;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}\\z")]
     internal static partial Regex CollectionName();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\\z")]
     internal static partial Regex RecordId();
 }

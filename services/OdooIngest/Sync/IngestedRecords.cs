@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
 using RealtimeSync.Contracts;
+using RealtimeSync.Contracts.Documents;
 using RealtimeSync.Outbox;
 
 namespace RealtimeSync.OdooIngest.Sync;
@@ -37,6 +38,12 @@ public sealed class IngestedRecords(OutboxTable outbox)
         var id = (int)odooRecord["id"]!;
         var writeDate = odooRecord["write_date"] is JsonValue stamp && stamp.TryGetValue<string>(out var text) ? text : null;
         var data = new JsonObject(odooRecord.Where(pair => pair.Key is not ("id" or "write_date" or "create_date")).Select(pair => KeyValuePair.Create(pair.Key, pair.Value?.DeepClone())));
+
+        // The shape every stored document keeps (DocumentShape): a record Odoo sends beyond it fails alone, visibly.
+        if ((DocumentShape.UnstorableText(data) ?? DocumentShape.ShapeProblem(data)) is { } unstorable)
+        {
+            throw new InvalidDataException($"cannot be stored: {unstorable}");
+        }
 
         var (current, version, archived) = (stored?.Data, stored?.Version ?? 0, stored?.Archived ?? false);
         if (current is not null && !archived && JsonNode.DeepEquals(current, data))

@@ -66,6 +66,6 @@ public sealed partial record OutgoingMessage(string Type, JsonObject Payload, st
         return null;
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9._-]{0,63}$")]
+    [GeneratedRegex("^[a-z][a-z0-9._-]{0,63}\\z")]
     private static partial Regex TypeName();
 }

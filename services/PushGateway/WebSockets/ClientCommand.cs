@@ -131,6 +131,6 @@ public sealed partial record ClientCommand(string Type, IReadOnlyList<string> To
     }
 
     // Each segment starts with a letter or digit, so ".." and hidden names never pass.
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9][A-Za-z0-9._-]{0,127}){0,4}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9][A-Za-z0-9._-]{0,127}){0,4}\\z")]
     private static partial Regex TopicName();
 }
