@@ -10,8 +10,9 @@ public static class IngestEndpoints
 {
     public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/ingest/streams", StreamsAsync).RequireAuthorization(Policies.Reader);
-        app.MapGet("/api/ingest/runs", RunsAsync).RequireAuthorization(Policies.Reader);
+        // Operational detail (Odoo's database name and uuid, last errors, failures) is for admins.
+        app.MapGet("/api/ingest/streams", StreamsAsync).RequireAuthorization(Policies.Admin);
+        app.MapGet("/api/ingest/runs", RunsAsync).RequireAuthorization(Policies.Admin);
         app.MapPost("/api/ingest/streams/{name}/run", (string name, StreamScheduler scheduler) =>
             !scheduler.OdooConfigured
                 ? JsonRequestBody.Problem(StatusCodes.Status409Conflict, "No Odoo configured", "Set Odoo__Url (and credentials) to sync.")

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using RealtimeSync.Contracts.Push;
 using RealtimeSync.PushGateway.WebSockets;
 
 namespace RealtimeSync.PushGateway.Http;
@@ -18,6 +19,10 @@ public sealed partial record OutgoingMessage(string Type, JsonObject Payload, st
         if (type is null || !TypeName().IsMatch(type))
         {
             errors["type"] = ["required: a name of 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter (e.g. user.action)"];
+        }
+        else if (ControlFrames.IsControl(type))
+        {
+            errors["type"] = [$"'{type}' is a control frame's type ({string.Join(", ", ControlFrames.Types.Order())}): a message may not take it"];
         }
 
         if (body["payload"] is not JsonObject payload)

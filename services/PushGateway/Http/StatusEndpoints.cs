@@ -20,7 +20,8 @@ public static class StatusEndpoints
         return app;
     }
 
-    private static async Task<IResult> StatusAsync(InstanceStats stats, UserQueues userQueues)
+    /// <summary>Seed 004's totals for everyone signed in; each instance's detail (ids, addresses, counts) for admins only.</summary>
+    private static async Task<IResult> StatusAsync(HttpContext http, InstanceStats stats, UserQueues userQueues)
     {
         var instances = await stats.AllAsync();
         var (queues, messages) = await userQueues.CountAsync();
@@ -38,7 +39,7 @@ public static class StatusEndpoints
                 },
                 sse = new { enabled = true, endpoint = "/api/sync/stream", connections = instances.Sum(instance => instance.Sse) },
                 polling = new { enabled = true, endpoint = "/api/sync/poll", queues, messages },
-                instances,
+                instances = http.User.IsInRole(Roles.Admin) ? instances : null,
                 lastCheck = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             },
         });

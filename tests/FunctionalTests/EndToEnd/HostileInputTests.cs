@@ -34,6 +34,7 @@ public sealed class HostileInputTests(RealtimeSystem system)
         { "deep send", "POST", "/api/sync/send", $"{{\"type\": \"note\", \"payload\": {Deep}}}", "application/json", HttpStatusCode.UnprocessableEntity },
         { "lone surrogate in a send", "POST", "/api/sync/send", $"{{\"type\": \"note\", \"payload\": {LoneSurrogateName}}}", "application/json", HttpStatusCode.BadRequest },
         { "huge number in a send", "POST", "/api/sync/send", $"{{\"type\": \"note\", \"payload\": {HugeNumber}}}", "application/json", HttpStatusCode.BadRequest },
+        { "a message typed as a control frame", "POST", "/api/sync/send", "{\"type\": \"resync\", \"payload\": {}}", "application/json", HttpStatusCode.UnprocessableEntity },
         { "deep broadcast", "POST", "/api/sync/broadcast", $"{{\"type\": \"notice\", \"payload\": {Deep}}}", "application/json", HttpStatusCode.UnprocessableEntity },
         { "non-numeric since", "GET", $"/api/records/{Collection}?since=abc", null, "", HttpStatusCode.BadRequest },
         { "fractional since", "GET", $"/api/records/{Collection}?since=1.5", null, "", HttpStatusCode.BadRequest },
@@ -79,6 +80,20 @@ public sealed class HostileInputTests(RealtimeSystem system)
         Assert.Equal("Document too deep", (string?)problem["title"]);
         Assert.Contains("32 levels", (string?)problem["detail"]);
         await AssertNothingStoredAsync(admin);
+    }
+
+    [Fact]
+    public async Task A_refused_event_stream_request_gets_problem_json_though_it_asked_for_text_event_stream()
+    {
+        using var viewer = system.ClientFor("hostile-viewer", "viewer");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/sync/stream?topics=records/bad%0Atopic");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        using var response = await viewer.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("topic", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Aspire.Hosting.Testing;
 using RealtimeSync.FunctionalTests.Infrastructure;
 
 namespace RealtimeSync.FunctionalTests.EndToEnd;
@@ -15,8 +16,11 @@ public sealed class SupervisionTests(RealtimeSystem system)
         var crashed = system.ProcessIds("change-notifier").Single()!.Value;
         Process.GetProcessById(crashed).Kill(entireProcessTree: true);
 
-        var restarted = await WaitForAsync(() => system.ProcessIds("change-notifier").Single() is { } pid && pid != crashed, TimeSpan.FromMinutes(1));
-        Assert.True(restarted, "the AppHost did not restart change-notifier within a minute");
+        await Wait.UntilAsync(() => system.ProcessIds("change-notifier").Single() is { } pid && pid != crashed, TimeSpan.FromMinutes(1),
+            "the AppHost did not restart change-notifier within a minute");
+        // The new process answers its readiness probe once its bus and Redis are connected.
+        using var probe = new HttpClient { BaseAddress = system.App.GetEndpoint("change-notifier", "http"), Timeout = TimeSpan.FromSeconds(5) };
+        await Wait.UntilAsync(async () => await ReadyAsync(probe), TimeSpan.FromMinutes(1), "the restarted change-notifier did not become ready within a minute");
 
         var collection = Topics.UniqueCollection();
         await using var client = await system.ConnectAsync("viewer-1", "viewer");
@@ -28,19 +32,16 @@ public sealed class SupervisionTests(RealtimeSystem system)
         Assert.Equal("after-crash", (string?)message["payload"]!["id"]);
     }
 
-    private static async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan timeout)
+    private static async Task<bool> ReadyAsync(HttpClient probe)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
+        try
         {
-            if (condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(200);
+            using var response = await probe.GetAsync("/health");
+            return response.IsSuccessStatusCode;
         }
-
-        return false;
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 }

@@ -130,7 +130,8 @@ public sealed class PushClient : IAsyncDisposable
 
     public static string? Type(JsonObject frame) => (string?)frame["type"];
 
-    public static bool IsMessage(JsonObject frame) => frame["topic"] is not null && frame["offset"] is not null;
+    /// <summary>The protocol's one rule: a frame whose type is not a control frame's is a message.</summary>
+    public static bool IsMessage(JsonObject frame) => !ControlFrames.IsControl(Type(frame));
 
     private async Task<JsonObject> NextAsync(Func<JsonObject, bool> match, TimeSpan timeout)
     {

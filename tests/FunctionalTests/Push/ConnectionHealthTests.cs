@@ -49,7 +49,7 @@ public sealed class ConnectionHealthTests(RealtimeSystem system)
         // Large messages to this user until its instance reports a full send queue, then one batch more.
         // Until then they also fill the TCP buffers between the instance, the gateway and this client.
         var sender = new BlobSender(system, user);
-        using var observer = system.ClientFor("observer-" + user, "viewer");
+        using var observer = system.ClientFor("observer-" + user, "admin"); // instance detail is for admins
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (await QueuedFramesAsync(observer, instance) < SendQueueLimit)
         {
