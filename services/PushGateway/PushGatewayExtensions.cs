@@ -19,6 +19,7 @@ public static class PushGatewayExtensions
             options.InstanceId = string.IsNullOrEmpty(options.InstanceId) ? InstanceIdentity.Resolve(builder.Configuration) : options.InstanceId);
         builder.Services.Configure<TopicAccessOptions>(builder.Configuration.GetSection("Topics"));
         builder.Services.AddSingleton<TopicAccess>();
+        builder.Services.AddSingleton<TokenValidator>();
         builder.Services.AddSingleton<SubscriptionRegistry>();
         builder.Services.AddSingleton<Subscriptions>();
         builder.Services.AddHostedService<RedisFanout>();

@@ -14,6 +14,9 @@ public enum EndReason
 
     /// <summary>A replay from the topic log kept failing: the client reconnects and resumes.</summary>
     ReplayFailed,
+
+    /// <summary>The connection's token expired and no fresh one came: the client signs in again and resumes.</summary>
+    TokenExpired,
 }
 
 /// <summary>

@@ -20,6 +20,8 @@ public static class Frames
 
     public static string Unsubscribed(IEnumerable<string> topics) => Serialize(new { type = "unsubscribed", topics });
 
+    public static string Authenticated(DateTimeOffset? expiresAt) => Serialize(new { type = "authenticated", expiresAt = expiresAt?.ToUnixTimeMilliseconds() });
+
     public static string Resync(string topic, string reason, TopicPosition current) =>
         Serialize(new { type = "resync", topic, reason, epoch = current.Epoch, offset = current.Offset });
 

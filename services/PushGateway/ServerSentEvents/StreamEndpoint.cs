@@ -58,6 +58,8 @@ public static class StreamEndpoint
             connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout));
             await subscriptions.SubscribeAsync(connection, all, from, (accepted, _) => connection.Enqueue(Frames.Subscribed(accepted)), ending.Token);
             var beating = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, ending.Token);
+            // An event stream cannot take a fresh token: it ends when its token expires, and EventSource reconnects with a new one.
+            _ = SessionToken.Of(http.User, TimeProvider.System).EnforceAsync(connection, ending.Token);
             await foreach (var frame in connection.Frames.ReadAllAsync(ending.Token))
             {
                 await http.Response.WriteAsync(frame, ending.Token);
@@ -68,7 +70,7 @@ public static class StreamEndpoint
         }
         catch (OperationCanceledException)
         {
-            // The client left, the server stops, or the client fell too far behind: it reconnects with Last-Event-ID.
+            // The client left, the server stops, its token expired, or it fell too far behind: it reconnects with Last-Event-ID.
         }
         finally
         {

@@ -6,11 +6,13 @@ namespace RealtimeSync.PushGateway.WebSockets;
 
 /// <summary>
 /// A frame a client sends: <c>{"type":"subscribe"|"unsubscribe"|"ping","topics":[...]}</c>; a subscribe may
-/// resume with <c>"from":{"topic":{"epoch":"…","offset":N}}</c> or a <c>"cursor"</c> from an earlier SSE/poll reader.
+/// resume with <c>"from":{"topic":{"epoch":"…","offset":N}}</c> or a <c>"cursor"</c> from an earlier SSE/poll reader;
+/// <c>{"type":"auth","token":"…"}</c> hands in a fresh token before the current one expires.
 /// </summary>
-public sealed partial record ClientCommand(string Type, IReadOnlyList<string> Topics, IReadOnlyDictionary<string, TopicPosition> From)
+public sealed partial record ClientCommand(string Type, IReadOnlyList<string> Topics, IReadOnlyDictionary<string, TopicPosition> From, string? Token = null)
 {
-    private static readonly string[] Types = ["subscribe", "unsubscribe", "ping"];
+    private const int MaxTokenLength = 16 * 1024;
+    private static readonly string[] Types = ["subscribe", "unsubscribe", "ping", "auth"];
 
     /// <summary>Parses and validates a client frame; on failure says why, in words a client developer can act on.</summary>
     public static bool TryParse(ReadOnlySpan<byte> frame, out ClientCommand command, out string error)
@@ -31,6 +33,19 @@ public sealed partial record ClientCommand(string Type, IReadOnlyList<string> To
             {
                 error = $"unknown type '{type}'; expected one of {string.Join(", ", Types)}";
                 return false;
+            }
+
+            if (type == "auth")
+            {
+                if (!root.TryGetProperty("token", out var token) || token.ValueKind != JsonValueKind.String || token.GetString() is not { Length: > 0 and <= MaxTokenLength } text)
+                {
+                    error = $"'auth' needs 'token', a string of 1 to {MaxTokenLength} characters";
+                    return false;
+                }
+
+                command = command with { Type = type, Token = text };
+                error = string.Empty;
+                return true;
             }
 
             if (type == "ping")

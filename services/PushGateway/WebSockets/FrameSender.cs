@@ -45,6 +45,10 @@ public static class FrameSender
         {
             await CloseAsync(socket, (WebSocketCloseStatus.InternalServerError, "replay failed: reconnect and resume from your offsets"));
         }
+        catch (OperationCanceledException) when (connection.Ended == EndReason.TokenExpired)
+        {
+            await CloseAsync(socket, (CloseCodes.TokenExpired, "token expired: connect again with a fresh token and resume from your offsets"));
+        }
         catch (OperationCanceledException) when (shuttingDown.IsCancellationRequested)
         {
             await CloseAsync(socket, (WebSocketCloseStatus.EndpointUnavailable, "server shutting down: reconnect and resume from your offsets"));

@@ -21,7 +21,7 @@ public static class WebSocketEndpoint
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext http, SubscriptionRegistry registry, Subscriptions subscriptions, IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
+        HttpContext http, SubscriptionRegistry registry, Subscriptions subscriptions, TokenValidator tokens, IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -32,6 +32,7 @@ public static class WebSocketEndpoint
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var subscriber = Subscriber.From(http.User);
         var connection = new ClientConnection(Guid.NewGuid().ToString("N"), subscriber, settings.SendQueueLimit, AsIs.Instance);
+        var session = SessionToken.Of(http.User, TimeProvider.System);
         registry.Add(connection);
 
         // Receiving ends when the client goes; sending also ends on overflow or shutdown, and then it is the
@@ -39,7 +40,7 @@ public static class WebSocketEndpoint
         // receiver then waits a bounded time for the client to answer that close.
         using var sendingEnds = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.EndToken);
         using var receivingEnds = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        var (sending, heartbeats) = (Task.CompletedTask, Task.CompletedTask);
+        var (sending, heartbeats, expiry) = (Task.CompletedTask, Task.CompletedTask, Task.CompletedTask);
         (WebSocketCloseStatus, string) close;
         try
         {
@@ -52,12 +53,13 @@ public static class WebSocketEndpoint
             own.ReleaseAfter(OwnTopicsGrace);
             sending = SendThenAwaitCloseAsync();
             heartbeats = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, sendingEnds.Token);
-            close = await ReceiveAsync(connection, socket, subscriptions, registry, settings, own.Release, receivingEnds.Token);
+            expiry = session.EnforceAsync(connection, sendingEnds.Token);
+            close = await ReceiveAsync(connection, socket, new Commands(subscriptions, registry, session, tokens, settings), own.Release, receivingEnds.Token);
         }
         finally
         {
             await sendingEnds.CancelAsync();
-            await Task.WhenAll(sending, heartbeats).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(sending, heartbeats, expiry).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             connection.Complete();
             registry.Remove(connection);
         }
@@ -79,9 +81,9 @@ public static class WebSocketEndpoint
     }
 
     private static async Task<(WebSocketCloseStatus, string)> ReceiveAsync(
-        ClientConnection connection, WebSocket socket, Subscriptions subscriptions, SubscriptionRegistry registry, PushGatewayOptions settings,
-        Action afterCommand, CancellationToken cancellationToken)
+        ClientConnection connection, WebSocket socket, Commands commands, Action afterCommand, CancellationToken cancellationToken)
     {
+        var settings = commands.Settings;
         var buffer = new byte[settings.MaxClientMessageBytes];
         try
         {
@@ -104,7 +106,7 @@ public static class WebSocketEndpoint
                     continue;
                 }
 
-                await ApplyAsync(command, connection, subscriptions, registry, settings, cancellationToken);
+                await ApplyAsync(command, connection, commands, cancellationToken);
                 afterCommand();
             }
         }
@@ -116,11 +118,16 @@ public static class WebSocketEndpoint
         return (WebSocketCloseStatus.NormalClosure, "bye");
     }
 
-    private static async Task ApplyAsync(
-        ClientCommand command, ClientConnection connection, Subscriptions subscriptions, SubscriptionRegistry registry, PushGatewayOptions settings, CancellationToken cancellationToken)
+    private static async Task ApplyAsync(ClientCommand command, ClientConnection connection, Commands commands, CancellationToken cancellationToken)
     {
+        var (subscriptions, registry, session, tokens, settings) = commands;
         switch (command.Type)
         {
+            case "auth":
+                var (user, invalid) = await tokens.ValidateAsync(command.Token!, cancellationToken);
+                var refusal = invalid ?? session.Renew(user!);
+                connection.Enqueue(refusal is null ? Frames.Authenticated(session.ExpiresAt) : Frames.Error("invalid_token", refusal));
+                break;
             case "ping":
                 connection.Enqueue(Frames.Pong());
                 break;
@@ -145,6 +152,9 @@ public static class WebSocketEndpoint
         }
     }
 
+    /// <summary>What serving a connection's commands needs.</summary>
+    private sealed record Commands(Subscriptions Subscriptions, SubscriptionRegistry Registry, SessionToken Session, TokenValidator Tokens, PushGatewayOptions Settings);
+
     /// <summary>WebSocket frames are the JSON itself.</summary>
     private sealed class AsIs : ITransportFormat
     {
@@ -161,6 +171,7 @@ public static class WebSocketEndpoint
 /// <summary>WebSocket close codes of the push protocol (4000-4999 is the range RFC 6455 leaves to applications).</summary>
 public static class CloseCodes
 {
+    public const WebSocketCloseStatus TokenExpired = (WebSocketCloseStatus)4001;
     public const WebSocketCloseStatus QueueOverflow = (WebSocketCloseStatus)4008;
     public const WebSocketCloseStatus MessageTooBig = WebSocketCloseStatus.MessageTooBig;
 }

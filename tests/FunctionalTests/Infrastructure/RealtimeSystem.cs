@@ -158,6 +158,9 @@ public class RealtimeSystem : IAsyncLifetime
     /// <summary>A token signed with the key the services were started with, as a real identity provider would issue.</summary>
     public string Token(string user, params string[] roles) => DevTokens.Create(_signingKey, user, roles);
 
+    /// <summary>A token that expires after <paramref name="lifetime"/>.</summary>
+    public string Token(string user, TimeSpan lifetime, params string[] roles) => DevTokens.Create(_signingKey, user, roles, lifetime);
+
     /// <summary>An HttpClient on the gateway, signed in as <paramref name="user"/> (anonymous when null).</summary>
     public HttpClient ClientFor(string? user, params string[] roles)
     {
