@@ -67,9 +67,12 @@ if (int.TryParse(builder.Configuration["Gateway:Port"], out var gatewayPort) && 
     gateway.WithEndpoint("http", endpoint => endpoint.Port = gatewayPort);
 }
 
+// The dashboard's address and login token, when it runs (./run; tests turn it off).
+var dashboard = builder.Configuration["AppHost:BrowserToken"] is { Length: > 0 } browserToken
+    ? $"{Environment.NewLine}Dashboard: {builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0]}/login?t={browserToken}"
+    : string.Empty;
 builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (_, cancellationToken) => Console.WriteLine($"""
-    Gateway: http://127.0.0.1:{gateway.GetEndpoint("http").Port}
-    Dashboard: {builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0]}/login?t={builder.Configuration["AppHost:BrowserToken"]}
+    Gateway: http://127.0.0.1:{gateway.GetEndpoint("http").Port}{dashboard}
     Dev JWT signing key (HS256, issuer and audience "realtimesync"): {await jwtSigningKey.Resource.GetValueAsync(cancellationToken)}
     Mint a token: dotnet run --project tools/Cli -- token --user alice --role editor
     Odoo: {(realOdoo ? builder.Configuration["Odoo:Url"] : "DEMO simulator (no Odoo configured; set Odoo__Url, Odoo__Database, Odoo__Login, Odoo__Password or Odoo__ApiKey to sync a real one)")}
