@@ -7,12 +7,12 @@ internal static class Topics
 
     /// <summary>
     /// Opens WebSocket connections through the gateway until every push-gateway replica holds at least
-    /// one (the gateway balances round-robin), and fails if that does not happen within a few tries.
+    /// one (DCP's proxy in front of the replicas balances per TCP connection), and fails if that does not happen within a few tries.
     /// </summary>
     public static async Task<List<PushClient>> ConnectToEveryInstanceAsync(RealtimeSystem system, int expectedInstances, string user = "viewer-1", params string[] roles)
     {
         var clients = new List<PushClient>();
-        for (var attempt = 0; attempt < expectedInstances * 4 && clients.Select(client => client.Instance).Distinct().Count() < expectedInstances; attempt++)
+        for (var attempt = 0; attempt < expectedInstances * 10 && clients.Select(client => client.Instance).Distinct().Count() < expectedInstances; attempt++)
         {
             clients.Add(await system.ConnectAsync(user, roles.Length > 0 ? roles : ["viewer"]));
         }

@@ -49,8 +49,10 @@ public sealed class OneTracePerChangeTests(RealtimeSystem system)
                 && span.Attributes.GetValueOrDefault(ChangeTags.Collection) == "purchase.order"
                 && span.Attributes.GetValueOrDefault(ChangeTags.RecordId) == $"{order}");
             delivered = spans.FirstOrDefault(span => span.Name == $"deliver records/purchase.order/{order}");
-            return notified is not null && delivered is not null;
-        }, TimeSpan.FromSeconds(60), "change-notifier's and push-gateway's spans of the synced order");
+            // The run's own span is exported when the run ends, after its changes went out: wait for it too.
+            return notified is not null && delivered is not null
+                && spans.Any(span => span.TraceId == notified.TraceId && span.Service == "odoo-ingest" && span.Name == "sync run purchase-orders");
+        }, TimeSpan.FromSeconds(60), "change-notifier's and push-gateway's spans of the synced order, in a trace with its sync run");
 
         var run = system.Telemetry.Spans.Where(span => span.TraceId == notified!.TraceId).ToList();
         Assert.Contains(run, span => span.Service == "odoo-ingest" && span.Name == "sync run purchase-orders");
