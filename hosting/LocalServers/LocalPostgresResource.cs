@@ -7,8 +7,11 @@ namespace RealtimeSync.Hosting.LocalServers;
 /// refuses root), asking for a password on every connection, TCP and socket alike.
 /// </summary>
 public sealed class LocalPostgresResource(string name, string workingDirectory, ParameterResource password)
-    : LocalServerResource(name, SystemAccount.Command(DebianPrograms.PostgresBin("postgres"), SystemUser), workingDirectory, password)
+    : LocalServerResource(name, SystemAccount.Command(ServerProgram), workingDirectory, password)
 {
+    /// <summary>The postmaster, run directly or through setpriv (<see cref="SystemAccount"/>).</summary>
+    public static readonly string ServerProgram = DebianPrograms.PostgresBin("postgres");
+
     public const string UserName = "postgres";
     public const string SystemUser = "postgres";
 

@@ -10,8 +10,11 @@ namespace RealtimeSync.Hosting.LocalServers;
 /// so nothing it starts outlives the AppHost.
 /// </summary>
 public sealed class LocalRabbitMQResource(string name, string workingDirectory, ParameterResource password, EpmdResource epmd)
-    : LocalServerResource(name, SystemAccount.Command(DebianPrograms.Find("rabbitmq-server", "/usr/lib/rabbitmq/bin/rabbitmq-server"), SystemUser), workingDirectory, password)
+    : LocalServerResource(name, SystemAccount.Command(ServerProgram), workingDirectory, password)
 {
+    /// <summary>RabbitMQ's own start script (not Debian's wrapper in /usr/sbin), run directly or through setpriv.</summary>
+    public static readonly string ServerProgram = DebianPrograms.Find("rabbitmq-server", "/usr/lib/rabbitmq/bin/rabbitmq-server");
+
     public const string UserName = "guest";
     public const string SystemUser = "rabbitmq";
     public const string DistributionEndpointName = "dist";

@@ -33,7 +33,7 @@ public static class PostgresServerExtensions
             .WithEndpoint(name: LocalServerResource.PrimaryEndpointName, scheme: "tcp", isProxied: false)
             .WithArgs(context =>
             {
-                foreach (var argument in SystemAccount.ArgumentsBefore(DebianPrograms.PostgresBin("postgres"), LocalPostgresResource.SystemUser))
+                foreach (var argument in SystemAccount.ArgumentsBefore(LocalPostgresResource.ServerProgram, LocalPostgresResource.SystemUser))
                 {
                     context.Args.Add(argument);
                 }

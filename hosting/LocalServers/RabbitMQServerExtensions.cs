@@ -44,7 +44,7 @@ public static class RabbitMQServerExtensions
             .WithEndpoint(name: LocalRabbitMQResource.DistributionEndpointName, scheme: "tcp", isProxied: false)
             .WithArgs(context =>
             {
-                foreach (var argument in SystemAccount.ArgumentsBefore(DebianPrograms.Find("rabbitmq-server", "/usr/lib/rabbitmq/bin/rabbitmq-server"), LocalRabbitMQResource.SystemUser))
+                foreach (var argument in SystemAccount.ArgumentsBefore(LocalRabbitMQResource.ServerProgram, LocalRabbitMQResource.SystemUser))
                 {
                     context.Args.Add(argument);
                 }

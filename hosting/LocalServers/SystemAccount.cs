@@ -10,7 +10,7 @@ internal static class SystemAccount
 {
     public static bool IsRoot => Environment.UserName == "root";
 
-    public static string Command(string program, string account) => IsRoot ? DebianPrograms.Find("setpriv") : program;
+    public static string Command(string program) => IsRoot ? DebianPrograms.Find("setpriv") : program;
 
     /// <summary>What goes before the server's own arguments: setpriv's, then the program.</summary>
     public static IEnumerable<string> ArgumentsBefore(string program, string account) =>
@@ -24,7 +24,7 @@ internal static class SystemAccount
     public static async Task RunAsync(string program, IEnumerable<string> arguments, string? account, CancellationToken cancellationToken)
     {
         var resolved = Path.IsPathRooted(program) ? program : DebianPrograms.Find(program);
-        var info = new ProcessStartInfo(account is null ? resolved : Command(resolved, account))
+        var info = new ProcessStartInfo(account is null ? resolved : Command(resolved))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

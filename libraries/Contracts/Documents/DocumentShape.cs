@@ -17,6 +17,9 @@ public static class DocumentShape
     /// </summary>
     public const int MaxDepth = 32;
 
+    /// <summary>Why a name holding a lone surrogate escape (which System.Text.Json cannot decode) is refused.</summary>
+    public const string LoneSurrogateInName = "a property name is not valid UTF-16 text (a lone surrogate escape such as \\ud800)";
+
     /// <summary>Why <paramref name="node"/> cannot be stored as text (400), or null: a lone surrogate or a NUL in a name or a string, or a number no double holds.</summary>
     public static string? UnstorableText(JsonNode? node)
     {
@@ -56,7 +59,7 @@ public static class DocumentShape
 
     private static string? NameProblem(string name) =>
         name.Contains('\0') ? $"the property name '{name.Replace("\0", "\\u0000")}' contains a NUL character"
-        : HasLoneSurrogate(name) ? "a property name is not valid UTF-16 text (a lone surrogate escape such as \\ud800)"
+        : HasLoneSurrogate(name) ? LoneSurrogateInName
         : null;
 
     private static string? ValueProblem(JsonValue value)

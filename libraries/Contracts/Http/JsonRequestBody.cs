@@ -68,7 +68,7 @@ public static class JsonRequestBody
         catch (InvalidOperationException)
         {
             // The duplicate-name check decodes each name; one holding a lone surrogate escape cannot be.
-            return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", "a property name is not valid UTF-16 text (a lone surrogate escape such as \\ud800)"));
+            return (null, Problem(StatusCodes.Status400BadRequest, "Malformed JSON", DocumentShape.LoneSurrogateInName));
         }
     }
 
