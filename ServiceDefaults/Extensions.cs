@@ -43,6 +43,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
 
         builder.Services.AddProblemDetails();
+        builder.AddOutageResponses();
 
         // Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (30 s by default):
         // finish in-flight work well inside it.
@@ -124,6 +125,8 @@ public static class ServiceDefaultsExtensions
             app.UseAuthentication();
             app.UseAuthorization();
         }
+
+        app.UseRequestTimeouts(); // after routing (WebApplication routes first), so streaming endpoints can opt out
 
         app.MapHealthChecks(HealthPath).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LivenessTag) }).AllowAnonymous();

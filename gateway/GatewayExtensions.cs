@@ -9,7 +9,9 @@ public static class GatewayExtensions
     {
         // The gateway reads the token only to know whom to rate-limit; each service authorizes for itself.
         builder.AddDefaultAuthentication();
-        builder.AddRedisClient("redis");
+        // Redis only backs the rate limiter, which lets requests through while Redis is away: it must not take
+        // the gateway out of rotation, so it is no readiness check here.
+        builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
         builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection("RateLimit"));
         var (routes, clusters) = GatewayRoutes.Build();
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddServiceDiscoveryDestinationResolver();
@@ -20,7 +22,8 @@ public static class GatewayExtensions
     {
         app.UseWebSockets();
         app.UseMiddleware<RedisRateLimit>();
-        app.MapReverseProxy();
+        // Each service bounds its own requests; here a timeout would also cut proxied WebSockets and event streams.
+        app.MapReverseProxy().DisableRequestTimeout();
         return app;
     }
 }

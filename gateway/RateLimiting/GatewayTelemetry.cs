@@ -10,4 +10,7 @@ internal static class GatewayTelemetry
 
     public static readonly Counter<long> RateLimitRefusals = Meter.CreateCounter<long>(
         "realtimesync.gateway.rate_limit.refusals", "{request}", "Requests refused with 429 by the per-user rate limit");
+
+    public static readonly Counter<long> RateLimitBypassed = Meter.CreateCounter<long>(
+        "realtimesync.gateway.rate_limit.bypassed", "{request}", "Requests let through uncounted because Redis did not answer the rate limiter in time");
 }

@@ -3,20 +3,13 @@ using StackExchange.Redis;
 
 namespace RealtimeSync.Gateway.RateLimiting;
 
-/// <summary>Seed 004's limit: 1000 requests per 15 minutes per user on /api/*, configurable (section <c>RateLimit</c>).</summary>
-public sealed class RateLimitOptions
-{
-    public int PermitLimit { get; set; } = 1000;
-
-    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
-
-    public string PathPrefix { get; set; } = "/api";
-}
-
 /// <summary>
 /// A fixed-window counter per user (per client address when anonymous) in Redis, so the limit holds across
-/// every gateway instance. Over the limit: 429 problem details with Retry-After. If Redis is away the request
-/// passes: an outage of the limiter must not become an outage of the API.
+/// every gateway instance. Over the limit: 429 problem details with Retry-After. If Redis is away or frozen the
+/// request passes, counted in <c>realtimesync.gateway.rate_limit.bypassed</c>: an outage of the limiter must not
+/// become an outage of the API. Redis gets <see cref="RateLimitOptions.RedisTimeout"/> to answer; after a few
+/// failures in a row it is left alone for <see cref="RateLimitOptions.BypassPeriod"/>, so a frozen Redis costs a
+/// short wait now and then, not one per request, while one slow answer under load lets only its own request pass.
 /// </summary>
 public sealed partial class RedisRateLimit(RequestDelegate next, IConnectionMultiplexer redis, IOptions<RateLimitOptions> options, ILogger<RedisRateLimit> logger)
 {
@@ -25,6 +18,11 @@ public sealed partial class RedisRateLimit(RequestDelegate next, IConnectionMult
         if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
         return {count, redis.call('PTTL', KEYS[1])}
         """;
+
+    private const int FailuresBeforeBypass = 3;
+
+    private long _bypassUntil; // Environment.TickCount64 before which Redis is not asked
+    private int _failuresInARow;
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -35,19 +33,35 @@ public sealed partial class RedisRateLimit(RequestDelegate next, IConnectionMult
             return;
         }
 
+        if (Environment.TickCount64 < Interlocked.Read(ref _bypassUntil))
+        {
+            GatewayTelemetry.RateLimitBypassed.Add(1);
+            await next(http);
+            return;
+        }
+
         var caller = http.User.FindFirst("sub")?.Value is { } user ? $"user:{user}" : $"ip:{http.Connection.RemoteIpAddress}";
         var window = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / (long)settings.Window.TotalMilliseconds;
         long count;
         long retryAfterMs;
         try
         {
+            // StackExchange.Redis takes no cancellation: the wait is bounded here, the command left to time out on its own.
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-                CountScript, [(RedisKey)$"rs:rate:{caller}:{window}"], [(long)settings.Window.TotalMilliseconds]))!;
+                CountScript, [(RedisKey)$"rs:rate:{caller}:{window}"], [(long)settings.Window.TotalMilliseconds]).WaitAsync(settings.RedisTimeout))!;
             (count, retryAfterMs) = ((long)result[0], (long)result[1]);
+            Volatile.Write(ref _failuresInARow, 0);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogLimiterUnavailable(ex);
+            GatewayTelemetry.RateLimitBypassed.Add(1);
+            if (Interlocked.Increment(ref _failuresInARow) >= FailuresBeforeBypass)
+            {
+                Interlocked.Exchange(ref _bypassUntil, Environment.TickCount64 + (long)settings.BypassPeriod.TotalMilliseconds);
+                Volatile.Write(ref _failuresInARow, 0);
+                LogLimiterUnavailable(ex, settings.BypassPeriod);
+            }
+
             await next(http);
             return;
         }
@@ -69,6 +83,6 @@ public sealed partial class RedisRateLimit(RequestDelegate next, IConnectionMult
             detail: $"At most {settings.PermitLimit} requests per {settings.Window.TotalMinutes:0.#} minutes; retry in {retryAfter} s.").ExecuteAsync(http);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiter unavailable (Redis); letting the request through")]
-    private partial void LogLimiterUnavailable(Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiter unavailable (Redis did not answer); requests pass uncounted for {Period}")]
+    private partial void LogLimiterUnavailable(Exception exception, TimeSpan period);
 }

@@ -1,6 +1,7 @@
 using RealtimeSync.MergeApi.Collections;
 using RealtimeSync.MergeApi.Records;
 using RealtimeSync.MergeApi.Storage;
+using RealtimeSync.Outbox;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -11,11 +12,7 @@ public static class MergeApiExtensions
     public static IHostApplicationBuilder AddMergeApi(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
-        // Database spans only within a trace (a request, a sync run, an outbox publish): the outbox's
-        // once-a-second poll would otherwise be a trace of its own every second.
-        builder.AddNpgsqlDataSource("mergedb", configureDataSourceBuilder: data => data.ConfigureTracing(tracing => tracing
-            .ConfigureCommandFilter(_ => System.Diagnostics.Activity.Current is not null)
-            .ConfigureBatchFilter(_ => System.Diagnostics.Activity.Current is not null)));
+        builder.AddNpgsqlDataSource("mergedb", configureDataSourceBuilder: data => ServiceDataSource.Configure(data, builder.Configuration));
         builder.AddRabbitMqBus("rabbitmq");
 
         // The schema first: hosted services start in registration order, and the outbox dispatcher needs its table.

@@ -2,6 +2,7 @@ using RealtimeSync.OdooIngest.Odoo;
 using RealtimeSync.OdooIngest.Storage;
 using RealtimeSync.OdooIngest.Streams;
 using RealtimeSync.OdooIngest.Sync;
+using RealtimeSync.Outbox;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -13,11 +14,7 @@ public static class OdooIngestExtensions
     public static IHostApplicationBuilder AddOdooIngest(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
-        // Database spans only within a trace (a request, a sync run, an outbox publish): the outbox's
-        // once-a-second poll would otherwise be a trace of its own every second.
-        builder.AddNpgsqlDataSource("ingestdb", configureDataSourceBuilder: data => data.ConfigureTracing(tracing => tracing
-            .ConfigureCommandFilter(_ => System.Diagnostics.Activity.Current is not null)
-            .ConfigureBatchFilter(_ => System.Diagnostics.Activity.Current is not null)));
+        builder.AddNpgsqlDataSource("ingestdb", configureDataSourceBuilder: data => ServiceDataSource.Configure(data, builder.Configuration));
         builder.AddRabbitMqBus("rabbitmq");
 
         // The schema first: hosted services start in registration order.

@@ -13,6 +13,7 @@ public static class PushGatewayExtensions
     {
         builder.AddDefaultAuthentication();
         builder.AddRedisClient("redis");
+        builder.AddOutageException<StackExchange.Redis.RedisException>(); // polling and sending answer 503 while Redis is away
         builder.AddTopicLog();
         builder.Services.Configure<PushGatewayOptions>(builder.Configuration.GetSection("PushGateway"));
         builder.Services.PostConfigure<PushGatewayOptions>(options =>

@@ -18,7 +18,7 @@ public static class StreamEndpoint
 {
     public static IEndpointRouteBuilder MapStreamEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sync/stream", HandleAsync).RequireAuthorization(Policies.Reader);
+        app.MapGet("/api/sync/stream", HandleAsync).RequireAuthorization(Policies.Reader).DisableRequestTimeout(); // a stream, not a request
         return app;
     }
 

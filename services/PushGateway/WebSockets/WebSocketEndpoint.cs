@@ -16,7 +16,7 @@ public static class WebSocketEndpoint
 
     public static IEndpointRouteBuilder MapWebSocketEndpoint(this IEndpointRouteBuilder app)
     {
-        app.Map("/ws", HandleAsync).RequireAuthorization(Policies.Reader);
+        app.Map("/ws", HandleAsync).RequireAuthorization(Policies.Reader).DisableRequestTimeout(); // a connection, not a request
         return app;
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RealtimeSync.OdooSimulator;
 using RealtimeSync.PushLog;
@@ -86,6 +87,7 @@ public class RealtimeSystem : IAsyncLifetime
         var signingKey = builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "jwt-signing-key");
         _app = await builder.BuildAsync(startup.Token);
         _ = WatchProcessesAsync(_app, _stopping.Token);
+        _ = KeepLogsAsync(_app, _stopping.Token);
         await _app.StartAsync(startup.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", startup.Token);
         _signingKey = await signingKey.GetValueAsync(startup.Token) ?? throw new InvalidOperationException("No signing key.");
@@ -207,14 +209,61 @@ public class RealtimeSystem : IAsyncLifetime
         }
     }
 
-    /// <summary>Keeps each replica's process id as DCP reports it (a restarted replica gets a new one).</summary>
+    /// <summary>
+    /// Every resource's console output, under .state/test-results/logs (kept after the run, which deletes
+    /// the state folder): what a service logged is the first thing to read when a test fails.
+    /// </summary>
+    private static async Task KeepLogsAsync(DistributedApplication app, CancellationToken stopping)
+    {
+        var folder = Path.Combine(RepositoryRoot(), ".state", "test-results", "logs");
+        Directory.CreateDirectory(folder);
+        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+        var watched = new HashSet<string>();
+        var copies = new List<Task>();
+        try
+        {
+            // Logs are kept per resource instance (each replica has its own), which notifications name.
+            await foreach (var update in app.ResourceNotifications.WatchAsync(stopping))
+            {
+                if (watched.Add(update.ResourceId))
+                {
+                    copies.Add(CopyAsync(logs, update.ResourceId, Path.Combine(folder, update.ResourceId + ".log"), stopping));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Task.WhenAll(copies);
+    }
+
+    private static async Task CopyAsync(ResourceLoggerService logs, string resourceId, string path, CancellationToken stopping)
+    {
+        try
+        {
+            await using var file = new StreamWriter(path, append: true) { AutoFlush = true };
+            await foreach (var batch in logs.WatchAsync(resourceId).WithCancellation(stopping))
+            {
+                foreach (var line in batch)
+                {
+                    await file.WriteLineAsync(line.Content);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Keeps each replica's (and server's) process id as DCP reports it (a restarted one gets a new one).</summary>
     private async Task WatchProcessesAsync(DistributedApplication app, CancellationToken stopping)
     {
         try
         {
             await foreach (var update in app.ResourceNotifications.WatchAsync(stopping))
             {
-                if (update.Resource is ProjectResource)
+                if (update.Resource is ProjectResource or ExecutableResource) // services, and the local servers tests freeze
                 {
                     var pid = update.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value;
                     _processes[update.ResourceId] = (update.Resource.Name, pid is null ? null : Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture));
