@@ -21,6 +21,8 @@ public static class PushGatewayExtensions
         builder.Services.Configure<TopicAccessOptions>(builder.Configuration.GetSection("Topics"));
         builder.Services.AddSingleton<TopicAccess>();
         builder.Services.AddSingleton<TokenValidator>();
+        builder.Services.AddSingleton<IConnectionCounts, RedisConnectionCounts>();
+        builder.Services.AddSingleton<ConnectionQuota>();
         builder.Services.AddSingleton<SubscriptionRegistry>();
         builder.Services.AddSingleton<Subscriptions>();
         builder.Services.AddHostedService<RedisFanout>();

@@ -14,6 +14,12 @@ public sealed class PushGatewayOptions
     /// <summary>Topics one connection may hold at once.</summary>
     public int MaxSubscriptions { get; set; } = 100;
 
+    /// <summary>WebSocket and event-stream connections one user may hold at once, over every replica; one more is refused (WebSocket close 4029, SSE 429).</summary>
+    public int MaxConnectionsPerUser { get; set; } = 20;
+
+    /// <summary>How long a connection's slot in that count outlives its last renewal (every third of this): what a crashed replica's connections cost their users.</summary>
+    public TimeSpan ConnectionLease { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How often the server sends a heartbeat frame on an idle-or-not connection.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 

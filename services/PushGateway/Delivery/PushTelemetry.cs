@@ -24,6 +24,12 @@ public static class PushTelemetry
     public static readonly Counter<long> Overflows = Meter.CreateCounter<long>(
         "realtimesync.push.overflows", "{connection}", "Connections closed because their client fell a whole send queue behind");
 
+    public static readonly Counter<long> RefusedConnections = Meter.CreateCounter<long>(
+        "realtimesync.push.connection_cap.refusals", "{connection}", "Connections refused because their user held the per-user cap already");
+
+    public static readonly Counter<long> UncheckedConnections = Meter.CreateCounter<long>(
+        "realtimesync.push.connection_cap.unchecked", "{connection}", "Connections let in without the per-user cap because Redis did not answer in time");
+
     /// <summary>"deliver &lt;topic&gt;": this instance handing one live message to its subscribers, in the change's trace.</summary>
     public static Activity? StartDelivery(RoutedMessage message, int subscribers)
     {

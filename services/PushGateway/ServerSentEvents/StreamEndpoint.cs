@@ -24,7 +24,7 @@ public static class StreamEndpoint
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, string? topics, string? lastEventId, SubscriptionRegistry registry, Subscriptions subscriptions, TopicAccess access,
-        IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
+        ConnectionQuota quota, IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
     {
         var subscriber = Subscriber.From(http.User);
         var (requested, problem) = TopicList.Read(topics, subscriber, access, options.Value.MaxSubscriptions);
@@ -45,11 +45,19 @@ public static class StreamEndpoint
             return tooMany;
         }
 
+        var id = Guid.NewGuid().ToString("N");
+        await using var lease = await quota.AdmitAsync(subscriber.UserId, id, SseFormat.Instance.Name);
+        if (lease is null)
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status429TooManyRequests, "Too many connections",
+                $"At most {quota.Cap} push connections (WebSocket or event stream) per user at once; close one before opening another.");
+        }
+
         var settings = options.Value;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no"; // tell buffering proxies to pass events through at once
-        var connection = new ClientConnection(Guid.NewGuid().ToString("N"), subscriber, settings.SendQueueLimit, SseFormat.Instance);
+        var connection = new ClientConnection(id, subscriber, settings.SendQueueLimit, SseFormat.Instance);
         registry.Add(connection);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.EndToken);
         try

@@ -21,7 +21,8 @@ public static class WebSocketEndpoint
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext http, SubscriptionRegistry registry, Subscriptions subscriptions, TokenValidator tokens, IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
+        HttpContext http, SubscriptionRegistry registry, Subscriptions subscriptions, TokenValidator tokens, ConnectionQuota quota, IOptions<PushGatewayOptions> options,
+        IHostApplicationLifetime lifetime)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -29,9 +30,18 @@ public static class WebSocketEndpoint
         }
 
         var settings = options.Value;
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var subscriber = Subscriber.From(http.User);
-        var connection = new ClientConnection(Guid.NewGuid().ToString("N"), subscriber, settings.SendQueueLimit, AsIs.Instance);
+        var id = Guid.NewGuid().ToString("N");
+        await using var lease = await quota.AdmitAsync(subscriber.UserId, id, AsIs.Instance.Name);
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        if (lease is null)
+        {
+            // Accepted only to say why: a browser cannot read the status of a refused upgrade, but it reads a close code.
+            await FrameSender.CloseAsync(socket, (CloseCodes.TooManyConnections, $"too_many_connections: at most {quota.Cap} per user"));
+            return Results.Empty;
+        }
+
+        var connection = new ClientConnection(id, subscriber, settings.SendQueueLimit, AsIs.Instance);
         var session = SessionToken.Of(http.User, TimeProvider.System);
         registry.Add(connection);
 
@@ -173,5 +183,6 @@ public static class CloseCodes
 {
     public const WebSocketCloseStatus TokenExpired = (WebSocketCloseStatus)4001;
     public const WebSocketCloseStatus QueueOverflow = (WebSocketCloseStatus)4008;
+    public const WebSocketCloseStatus TooManyConnections = (WebSocketCloseStatus)4029;
     public const WebSocketCloseStatus MessageTooBig = WebSocketCloseStatus.MessageTooBig;
 }

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using RealtimeSync.PushGateway.Delivery;
+using StackExchange.Redis;
+
+namespace RealtimeSync.PushGateway.Access;
+
+/// <summary>
+/// The per-user cap on concurrent push connections (<see cref="PushGatewayOptions.MaxConnectionsPerUser"/>, WebSocket and
+/// event streams together), counted across every replica. When the count does not answer within <see cref="AnswerTimeout"/>
+/// the connection is let in: an outage of the limiter must not become an outage of push.
+/// </summary>
+public sealed partial class ConnectionQuota(IConnectionCounts counts, IOptions<PushGatewayOptions> options, ILogger<ConnectionQuota> logger)
+{
+    public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(1);
+
+    public int Cap => options.Value.MaxConnectionsPerUser;
+
+    /// <summary>A lease to hold for the connection's life, or null when the user already holds <see cref="Cap"/> connections.</summary>
+    public async Task<ConnectionLease?> AdmitAsync(string userId, string connectionId, string transport)
+    {
+        var lease = options.Value.ConnectionLease;
+        bool admitted;
+        try
+        {
+            admitted = await counts.TryAddAsync(userId, connectionId, Cap, lease).WaitAsync(AnswerTimeout);
+        }
+        catch (Exception ex) when (IsUnanswered(ex))
+        {
+            LogUnchecked(ex, userId);
+            PushTelemetry.UncheckedConnections.Add(1, new KeyValuePair<string, object?>("realtimesync.push.transport", transport));
+            admitted = true; // not counted now; the first renewal counts it once the limiter answers again
+        }
+
+        if (!admitted)
+        {
+            PushTelemetry.RefusedConnections.Add(1, new KeyValuePair<string, object?>("realtimesync.push.transport", transport));
+            return null;
+        }
+
+        return new ConnectionLease(
+            lease,
+            () => QuietlyAsync(() => counts.RenewAsync(userId, connectionId, lease)),
+            () => QuietlyAsync(() => counts.RemoveAsync(userId, connectionId)));
+    }
+
+    private static bool IsUnanswered(Exception ex) => ex is RedisException or TimeoutException;
+
+    /// <summary>A renewal or release that fails is not the connection's problem: the next renewal retries, an unreleased lease lapses.</summary>
+    private async Task QuietlyAsync(Func<Task> call)
+    {
+        try
+        {
+            await call().WaitAsync(AnswerTimeout);
+        }
+        catch (Exception ex) when (IsUnanswered(ex))
+        {
+            LogLeaseUnanswered(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection cap unavailable (Redis); letting a connection of {UserId} in uncounted")]
+    private partial void LogUnchecked(Exception exception, string userId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection lease not renewed or released (Redis); it lapses on its own")]
+    private partial void LogLeaseUnanswered(Exception exception);
+}
