@@ -1,6 +1,7 @@
 using RealtimeSync.MergeApi.Collections;
 using RealtimeSync.MergeApi.Records;
 using RealtimeSync.MergeApi.Storage;
+using RealtimeSync.Outbox;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -35,6 +36,8 @@ public static class MergeApiExtensions
     {
         app.MapBatchEndpoint();
         app.MapRecordsEndpoints();
+        // A collection name starts with a letter or digit, so "_outbox" is never one (as "_batch").
+        app.MapOutboxEndpoints("/api/records/_outbox");
         return app;
     }
 }

@@ -2,6 +2,7 @@ using RealtimeSync.OdooIngest.Odoo;
 using RealtimeSync.OdooIngest.Storage;
 using RealtimeSync.OdooIngest.Streams;
 using RealtimeSync.OdooIngest.Sync;
+using RealtimeSync.Outbox;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -40,6 +41,7 @@ public static class OdooIngestExtensions
     public static WebApplication MapOdooIngest(this WebApplication app)
     {
         app.MapIngestEndpoints();
+        app.MapOutboxEndpoints("/api/ingest/outbox");
         return app;
     }
 }
