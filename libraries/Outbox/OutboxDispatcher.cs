@@ -9,7 +9,8 @@ namespace RealtimeSync.Outbox;
 /// <summary>
 /// Publishes committed outbox rows to the bus in commit order, then marks them published.
 /// At-least-once: a crash between publish and mark republishes, and consumers deduplicate by EventId.
-/// While the broker is away, rows wait in PostgreSQL and the dispatcher backs off.
+/// While the broker is away, rows wait in PostgreSQL and the dispatcher backs off. A row whose own failure
+/// repeats (<see cref="PublishFailure"/>) is set aside after <see cref="OutboxOptions.MaxAttempts"/>, so it never blocks the rows behind it.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
@@ -28,9 +29,9 @@ public sealed partial class OutboxDispatcher(
         {
             try
             {
-                var published = await DispatchBatchAsync(stoppingToken);
+                var handled = await DispatchBatchAsync(stoppingToken);
                 failures = 0;
-                if (published >= options.BatchSize)
+                if (handled >= options.BatchSize)
                 {
                     continue; // more rows are waiting
                 }
@@ -52,6 +53,7 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
+    /// <summary>Publishes one batch; returns how many rows it dealt with (published or set aside).</summary>
     private async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -69,49 +71,68 @@ public sealed partial class OutboxDispatcher(
 
         var pending = await ReadPendingAsync(connection, transaction, cancellationToken);
         var published = new List<long>(pending.Count);
-        try
+        var setAside = 0;
+        foreach (var row in pending)
         {
-            foreach (var row in pending)
+            try
             {
-                var change = OutboxTable.Deserialize(row.Payload);
-                // Inside an activity parented to the change's own trace, so MassTransit sends that trace on with the message.
-                using var activity = OutboxTelemetry.StartPublish(row.TraceParent, row.TraceState, change);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(options.PublishTimeout);
-                await bus.Publish(change, context => context.MessageId = change.EventId, timeout.Token);
+                await PublishAsync(row, cancellationToken);
                 published.Add(row.Seq);
             }
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Keep what did go out, note the failure on the row that stopped the batch, and let the loop back off.
-            await MarkPublishedAsync(connection, transaction, published, cancellationToken);
-            await NoteFailureAsync(connection, transaction, pending[published.Count].Seq, ex.Message, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            throw;
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var brokers = PublishFailure.IsBrokers(ex);
+                var attempts = brokers ? row.Attempts : row.Attempts + 1;
+                var error = $"{ex.GetType().Name}: {ex.Message}";
+                if (brokers || attempts < options.MaxAttempts)
+                {
+                    // Keep what did go out, note the failure on the row that stopped the batch, and let the loop back off.
+                    await MarkPublishedAsync(connection, transaction, published, cancellationToken);
+                    await NoteFailureAsync(connection, transaction, row.Seq, attempts, error, setAside: false, cancellationToken);
+                    await transaction.CommitAsync(cancellationToken);
+                    throw;
+                }
+
+                await NoteFailureAsync(connection, transaction, row.Seq, attempts, error, setAside: true, cancellationToken);
+                LogSetAside(ex, row.Seq, row.EventId, attempts);
+                setAside++;
+            }
         }
 
         await MarkPublishedAsync(connection, transaction, published, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return published.Count;
+        return published.Count + setAside;
+    }
+
+    private async Task PublishAsync(PendingRow row, CancellationToken cancellationToken)
+    {
+        var change = OutboxTable.Deserialize(row.Payload);
+        // Inside an activity parented to the change's own trace, so MassTransit sends that trace on with the message.
+        using var activity = OutboxTelemetry.StartPublish(row.TraceParent, row.TraceState, change);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.PublishTimeout);
+        await bus.Publish(change, context => context.MessageId = change.EventId, timeout.Token);
     }
 
     private async Task<List<PendingRow>> ReadPendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT seq, payload::text, trace_parent, trace_state FROM {table.Name} WHERE published_at IS NULL ORDER BY seq LIMIT $1", connection, transaction);
+            $"SELECT seq, event_id, attempts, payload::text, trace_parent, trace_state FROM {table.Name} WHERE {OutboxTable.Pending} ORDER BY seq LIMIT $1",
+            connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = options.BatchSize });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<PendingRow>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new PendingRow(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            rows.Add(new PendingRow(
+                reader.GetInt64(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
         return rows;
     }
 
-    private sealed record PendingRow(long Seq, string Payload, string? TraceParent, string? TraceState);
+    private sealed record PendingRow(long Seq, Guid EventId, int Attempts, string Payload, string? TraceParent, string? TraceState);
 
     private async Task MarkPublishedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<long> seqs, CancellationToken cancellationToken)
     {
@@ -126,12 +147,15 @@ public sealed partial class OutboxDispatcher(
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task NoteFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long seq, string error, CancellationToken cancellationToken)
+    private async Task NoteFailureAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long seq, int attempts, string error, bool setAside, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"UPDATE {table.Name} SET attempts = attempts + 1, last_error = $2 WHERE seq = $1", connection, transaction);
+            $"UPDATE {table.Name} SET attempts = $2, last_error = $3, set_aside_at = CASE WHEN $4 THEN now() END WHERE seq = $1", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = seq });
+        command.Parameters.Add(new NpgsqlParameter { Value = attempts });
         command.Parameters.Add(new NpgsqlParameter { Value = error });
+        command.Parameters.Add(new NpgsqlParameter { Value = setAside });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -142,6 +166,7 @@ public sealed partial class OutboxDispatcher(
             return;
         }
 
+        // Published rows only: a set-aside row is never published until re-sent, so it is never deleted.
         _nextCleanup = DateTimeOffset.UtcNow.AddMinutes(10);
         await using var command = dataSource.CreateCommand(
             $"DELETE FROM {table.Name} WHERE published_at IS NOT NULL AND published_at < now() - $1");
@@ -151,4 +176,7 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox dispatch failed ({Failures} in a row); retrying in {Delay}")]
     private partial void LogDispatchFailed(Exception exception, int failures, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Seq} (event {EventId}) set aside after {Attempts} attempts; the rows behind it go on. Re-send it once the cause is fixed")]
+    private partial void LogSetAside(Exception exception, long seq, Guid eventId, int attempts);
 }

@@ -6,7 +6,11 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class OutboxExtensions
 {
-    /// <summary>Registers the outbox table (in <paramref name="schema"/>) and its dispatcher. Needs a NpgsqlDataSource and a MassTransit bus.</summary>
+    /// <summary>
+    /// Registers the outbox table (in <paramref name="schema"/>), its dispatcher, its backlog gauges and the readiness
+    /// check for set-aside rows. Needs a NpgsqlDataSource and a MassTransit bus; map the admin endpoints with
+    /// <see cref="SetAsideEndpoints.MapOutboxEndpoints"/>.
+    /// </summary>
     public static IHostApplicationBuilder AddTransactionalOutbox(this IHostApplicationBuilder builder, string schema)
     {
         var options = new OutboxOptions { Schema = schema };
@@ -14,8 +18,11 @@ public static class OutboxExtensions
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<OutboxTable>();
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<SetAsideRows>();
         builder.Services.AddHostedService<OutboxDispatcher>();
-        builder.Services.AddHostedService<OutboxBacklog>();
+        builder.Services.AddSingleton<OutboxBacklog>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutboxBacklog>());
+        builder.Services.AddHealthChecks().AddCheck<SetAsideRowsCheck>("outbox-set-aside");
         return builder;
     }
 }

@@ -15,6 +15,12 @@ public sealed class OutboxOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Published rows are kept this long for diagnosis, then deleted.</summary>
+    /// <summary>
+    /// Tries a row gets when the failure is its own (a payload that cannot be published, a broker refusing that message)
+    /// before it is set aside, so the rows behind it flow on. The broker being away never counts.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Published rows are kept this long for diagnosis (and re-sending), then deleted; set-aside rows are never deleted.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
 }

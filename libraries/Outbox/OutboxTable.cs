@@ -28,11 +28,19 @@ public sealed class OutboxTable(OutboxOptions options)
                 attempts     integer NOT NULL DEFAULT 0,
                 last_error   text
             );
-            CREATE INDEX IF NOT EXISTS outbox_pending ON {Name} (seq) WHERE published_at IS NULL;
             -- The trace the change was made in (W3C traceparent, tracestate): its publish continues that trace.
             ALTER TABLE {Name} ADD COLUMN IF NOT EXISTS trace_parent text;
             ALTER TABLE {Name} ADD COLUMN IF NOT EXISTS trace_state text;
+            -- When the dispatcher gave up on the row (its own failure, MaxAttempts times; last_error says why): kept until re-sent.
+            ALTER TABLE {Name} ADD COLUMN IF NOT EXISTS set_aside_at timestamptz;
+            -- The dispatcher's index holds pending rows only (neither published nor set aside); outbox_pending held set-aside rows too.
+            DROP INDEX IF EXISTS {Quote(options.Schema)}.outbox_pending;
+            CREATE INDEX IF NOT EXISTS outbox_unsent ON {Name} (seq) WHERE {Pending};
+            CREATE INDEX IF NOT EXISTS outbox_set_aside ON {Name} (seq) WHERE set_aside_at IS NOT NULL;
             """;
+
+    /// <summary>The rows the dispatcher still has to publish, in SQL. A set-aside row is never published (re-sending clears it).</summary>
+    internal const string Pending = "published_at IS NULL AND set_aside_at IS NULL";
 
     /// <summary>
     /// Adds the event to the caller's transaction; it is published only if that transaction commits. The current

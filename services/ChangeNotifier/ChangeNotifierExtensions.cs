@@ -11,6 +11,13 @@ public static class ChangeNotifierExtensions
         builder.AddTopicLog();
         builder.Services.Configure<RealtimeOptions>(builder.Configuration.GetSection("Realtime"));
         builder.AddRabbitMqBus("rabbitmq", bus => bus.AddConsumer<RecordChangedConsumer, RecordChangedConsumerDefinition>());
+
+        // Events it cannot apply: kept in Redis, counted, and shown in readiness.
+        builder.Services.Configure<SetAsideOptions>(builder.Configuration.GetSection("SetAside"));
+        builder.Services.AddSingleton<SetAsideEvents>();
+        builder.Services.AddSingleton<SetAsideEventsGauge>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SetAsideEventsGauge>());
+        builder.Services.AddHealthChecks().AddCheck<SetAsideEventsCheck>("notifier-set-aside");
         return builder;
     }
 }

@@ -32,6 +32,8 @@ public static class MergeApiExtensions
     {
         app.MapBatchEndpoint();
         app.MapRecordsEndpoints();
+        // A collection name starts with a letter or digit, so "_outbox" is never one (as "_batch").
+        app.MapOutboxEndpoints("/api/records/_outbox");
         return app;
     }
 }

@@ -37,6 +37,7 @@ public static class OdooIngestExtensions
     public static WebApplication MapOdooIngest(this WebApplication app)
     {
         app.MapIngestEndpoints();
+        app.MapOutboxEndpoints("/api/ingest/outbox");
         return app;
     }
 }

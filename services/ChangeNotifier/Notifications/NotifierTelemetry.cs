@@ -6,7 +6,7 @@ namespace RealtimeSync.ChangeNotifier.Notifications;
 /// <summary>change-notifier's Meter (<c>RealtimeSync.Notifier</c>); its spans are MassTransit's consume spans, tagged with the change.</summary>
 internal static class NotifierTelemetry
 {
-    private static readonly Meter Meter = new(RealtimeSyncTelemetry.Notifier);
+    public static readonly Meter Meter = new(RealtimeSyncTelemetry.Notifier);
 
     /// <summary>From the writer's commit to the message standing in the topic log: what a screen waits beyond the network.</summary>
     public static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(

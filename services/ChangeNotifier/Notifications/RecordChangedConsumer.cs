@@ -8,9 +8,17 @@ using RealtimeSync.PushLog;
 
 namespace RealtimeSync.ChangeNotifier.Notifications;
 
-/// <summary>Turns one committed change into a push message on the collection's topic and on the record's topic.</summary>
-public sealed partial class RecordChangedConsumer(TopicLog topicLog, IOptionsMonitor<RealtimeOptions> options, ILogger<RecordChangedConsumer> logger)
-    : IConsumer<RecordChanged>
+/// <summary>
+/// Turns one committed change into a push message on the collection's topic and on the record's topic. An event that
+/// fails for a reason of its own (<see cref="NotifierFailure"/>) is tried <see cref="SetAsideOptions.Attempts"/> times,
+/// then set aside and acknowledged, so the events behind it flow on; a Redis failure goes to the endpoint's retry.
+/// </summary>
+public sealed partial class RecordChangedConsumer(
+    TopicLog topicLog,
+    SetAsideEvents setAside,
+    IOptionsMonitor<RealtimeOptions> options,
+    IOptions<SetAsideOptions> setAsideOptions,
+    ILogger<RecordChangedConsumer> logger) : IConsumer<RecordChanged>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -22,6 +30,34 @@ public sealed partial class RecordChangedConsumer(TopicLog topicLog, IOptionsMon
         activity?.SetTag(ChangeTags.EventId, change.EventId.ToString());
         activity?.SetTag(ChangeTags.Collection, change.Collection);
         activity?.SetTag(ChangeTags.RecordId, change.RecordId);
+        var budget = setAsideOptions.Value;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await PushAsync(change);
+                setAside.Forget(change.EventId);
+                return;
+            }
+            catch (Exception ex) when (!NotifierFailure.HoldsTheQueue(ex) && attempt < budget.Attempts)
+            {
+                await Task.Delay(budget.RetryInterval, context.CancellationToken);
+            }
+            catch (Exception ex) when (!NotifierFailure.HoldsTheQueue(ex))
+            {
+                // Kept before the message is acknowledged: if Redis fails here, the endpoint's retry runs the message again.
+                var kept = await setAside.AddAsync(change, ex, attempt);
+                activity?.AddException(ex);
+                activity?.SetStatus(ActivityStatusCode.Error, "set aside");
+                LogSetAside(ex, change.EventId, change.Source, attempt, kept ? "kept in " + SetAsideEvents.Key : "NOT kept: the set-aside bound is reached");
+                return;
+            }
+        }
+    }
+
+    private async Task PushAsync(RecordChanged change)
+    {
+        var topics = ChangeTopics.For(change); // first: a change whose collection or id names no topic is refused whole
         options.CurrentValue.Collections.TryGetValue(change.Collection, out var rules);
         var fields = RealtimeFields.Select(rules, change.ChangedFields);
         if (change.Operation == ChangeOperation.Updated && fields.Count == 0)
@@ -53,7 +89,6 @@ public sealed partial class RecordChangedConsumer(TopicLog topicLog, IOptionsMon
             body["fieldRoles"] = restricted; // push-gateway removes these fields for subscribers without the roles
         }
 
-        string[] topics = [PushTopics.ForCollection(change.Collection), PushTopics.ForRecord(change.Collection, change.RecordId)];
         var offsets = await topicLog.AppendAsync(change.EventId.ToString(), topics, body.ToJsonString(Json), change.OccurredAt.ToUnixTimeMilliseconds());
         NotifierTelemetry.Lag.Record((DateTimeOffset.UtcNow - change.OccurredAt).TotalSeconds, new KeyValuePair<string, object?>("realtimesync.source", change.Source));
         LogPushed(change.EventId, string.Join(",", topics), string.Join(",", offsets));
@@ -64,36 +99,8 @@ public sealed partial class RecordChangedConsumer(TopicLog topicLog, IOptionsMon
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Pushed {EventId} on {Topics} at offsets {Offsets}")]
     private partial void LogPushed(Guid eventId, string topics, string offsets);
-}
 
-/// <summary>
-/// One message at a time, with one active consumer across replicas, so each topic's offsets follow
-/// commit order; a Redis failure is retried with backoff and holds the queue rather than reordering it.
-/// </summary>
-public sealed class RecordChangedConsumerDefinition : ConsumerDefinition<RecordChangedConsumer>
-{
-    public RecordChangedConsumerDefinition()
-    {
-        EndpointName = "change-notifier-record-changed";
-        ConcurrentMessageLimit = 1;
-    }
-
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RecordChangedConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        // Redis being away is waited out, however long, holding the queue: dropping the event would leave a gap no client could see.
-        // Only a message that can never succeed (malformed) goes to the error queue.
-        endpointConfigurator.UseMessageRetry(retry =>
-        {
-            retry.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
-            retry.Ignore<ArgumentException>();
-            retry.Ignore<System.Text.Json.JsonException>();
-            retry.Ignore<FormatException>();
-        });
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            rabbit.SingleActiveConsumer = true;
-            rabbit.PrefetchCount = 64;
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Event {EventId} from {Source} could not be applied in {Attempts} attempts and is set aside ({Where}); the events behind it go on. Re-send it through its writer's outbox once the cause is fixed")]
+    private partial void LogSetAside(Exception exception, Guid eventId, string source, int attempts, string where);
 }

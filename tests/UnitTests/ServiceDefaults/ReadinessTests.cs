@@ -10,9 +10,9 @@ namespace RealtimeSync.UnitTests.ServiceDefaults;
 public sealed class ReadinessTests
 {
     [Theory]
-    [InlineData("merge-api", "self,PostgreSql,masstransit-bus")]
-    [InlineData("odoo-ingest", "self,PostgreSql,masstransit-bus")]
-    [InlineData("change-notifier", "self,StackExchange.Redis,masstransit-bus")]
+    [InlineData("merge-api", "self,PostgreSql,masstransit-bus,outbox-set-aside")]
+    [InlineData("odoo-ingest", "self,PostgreSql,masstransit-bus,outbox-set-aside")]
+    [InlineData("change-notifier", "self,StackExchange.Redis,masstransit-bus,notifier-set-aside")]
     [InlineData("push-gateway", "self,StackExchange.Redis")]
     [InlineData("gateway", "self,StackExchange.Redis")]
     public void Every_dependency_has_a_readiness_check(string service, string checks)

@@ -1,0 +1,34 @@
+using MassTransit;
+
+namespace RealtimeSync.ChangeNotifier.Notifications;
+
+/// <summary>
+/// One message at a time, with one active consumer across replicas, so each topic's offsets follow
+/// commit order; a Redis failure is retried with backoff and holds the queue rather than reordering it.
+/// </summary>
+public sealed class RecordChangedConsumerDefinition : ConsumerDefinition<RecordChangedConsumer>
+{
+    public RecordChangedConsumerDefinition()
+    {
+        EndpointName = "change-notifier-record-changed";
+        ConcurrentMessageLimit = 1;
+    }
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RecordChangedConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        // Redis being away is waited out, however long, holding the queue: dropping the event would leave a gap no client could see.
+        // The consumer sets aside what fails for a reason of its own, so nothing else should get here; what still does (a message
+        // MassTransit cannot even read) is not retried and lands in MassTransit's error queue.
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+            retry.Handle<Exception>(NotifierFailure.HoldsTheQueue);
+        });
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.SingleActiveConsumer = true;
+            rabbit.PrefetchCount = 64;
+        }
+    }
+}
