@@ -107,7 +107,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Maps <c>/health</c> (readiness: every registered check, dependencies included) and
     /// <c>/alive</c> (liveness: the process answers). Mapped in every environment because
-    /// Kubernetes probes use them; they reveal only a status word.
+    /// Kubernetes probes use them; they reveal a status word and, for a check that is not healthy, its name and description.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -128,7 +128,7 @@ public static class ServiceDefaultsExtensions
 
         app.UseRequestTimeouts(); // after routing (WebApplication routes first), so streaming endpoints can opt out
 
-        app.MapHealthChecks(HealthPath).AllowAnonymous();
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = RealtimeSync.ServiceDefaults.ReadinessReport.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LivenessTag) }).AllowAnonymous();
         return app;
     }

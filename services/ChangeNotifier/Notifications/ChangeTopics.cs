@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using RealtimeSync.Contracts;
 
 namespace RealtimeSync.ChangeNotifier.Notifications;
@@ -8,7 +7,7 @@ namespace RealtimeSync.ChangeNotifier.Notifications;
 /// grammar for a subscription). Anything else would push where no client can subscribe, or onto another record's topic
 /// (a '/' in either), so such a change is refused as the event's own failure.
 /// </summary>
-public static partial class ChangeTopics
+public static class ChangeTopics
 {
     public static string[] For(RecordChanged change)
     {
@@ -19,13 +18,10 @@ public static partial class ChangeTopics
 
     private static void Check(string? segment, string what)
     {
-        if (segment is null || !Segment().IsMatch(segment))
+        if (!PushTopics.IsSegment(segment))
         {
             throw new InvalidDataException(
                 $"The {what} '{segment}' cannot name a push topic: 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\\z")]
-    private static partial Regex Segment();
 }

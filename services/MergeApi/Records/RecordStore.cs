@@ -27,7 +27,7 @@ public sealed class RecordStore(NpgsqlDataSource dataSource, OutboxTable outbox,
     public async Task<WriteOutcome> WriteAsync(RecordWrite write, CollectionDefinition definition, CancellationToken cancellationToken)
     {
         var id = write.Id ?? (write.Body?[definition.Key] as JsonValue)?.ToString() ?? Guid.NewGuid().ToString("N");
-        if (!RecordsEndpoints.RecordId().IsMatch(id))
+        if (!PushTopics.IsSegment(id)) // an id names the record's push topic
         {
             return new WriteOutcome(WriteStatus.Invalid, Errors: new Dictionary<string, string[]> { [definition.Key] = ["must be 1-128 letters, digits, '.', '_' or '-'"] });
         }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts;
 using RealtimeSync.Contracts.Http;
 using RealtimeSync.MergeApi.Collections;
 using RealtimeSync.MergeApi.Merging;
@@ -126,13 +127,10 @@ public static partial class RecordsEndpoints
     internal static IResult? InvalidKey(string collection, string? id) =>
         !CollectionName().IsMatch(collection)
             ? JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid collection name", "Use 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.")
-            : id is not null && !RecordId().IsMatch(id)
+            : id is not null && !PushTopics.IsSegment(id)
                 ? JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid record id", "Use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit.")
                 : null;
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}\\z")]
     internal static partial Regex CollectionName();
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\\z")]
-    internal static partial Regex RecordId();
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using RealtimeSync.Contracts;
 using RealtimeSync.PushGateway.Delivery;
 
 namespace RealtimeSync.PushGateway.WebSockets;
@@ -9,7 +9,7 @@ namespace RealtimeSync.PushGateway.WebSockets;
 /// resume with <c>"from":{"topic":{"epoch":"…","offset":N}}</c> or a <c>"cursor"</c> from an earlier SSE/poll reader;
 /// <c>{"type":"auth","token":"…"}</c> hands in a fresh token before the current one expires.
 /// </summary>
-public sealed partial record ClientCommand(string Type, IReadOnlyList<string> Topics, IReadOnlyDictionary<string, TopicPosition> From, string? Token = null)
+public sealed record ClientCommand(string Type, IReadOnlyList<string> Topics, IReadOnlyDictionary<string, TopicPosition> From, string? Token = null)
 {
     private const int MaxTokenLength = 16 * 1024;
     private static readonly string[] Types = ["subscribe", "unsubscribe", "ping", "auth"];
@@ -75,7 +75,7 @@ public sealed partial record ClientCommand(string Type, IReadOnlyList<string> To
         }
     }
 
-    public static bool IsValidTopic(string topic) => TopicName().IsMatch(topic);
+    public static bool IsValidTopic(string topic) => PushTopics.IsTopic(topic);
 
     private static bool TryReadTopics(JsonElement root, string type, out List<string> topics, out string error)
     {
@@ -144,8 +144,4 @@ public sealed partial record ClientCommand(string Type, IReadOnlyList<string> To
 
         return true;
     }
-
-    // Each segment starts with a letter or digit, so ".." and hidden names never pass.
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9][A-Za-z0-9._-]{0,127}){0,4}\\z")]
-    private static partial Regex TopicName();
 }

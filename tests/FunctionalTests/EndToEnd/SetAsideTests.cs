@@ -37,7 +37,7 @@ public sealed class SetAsideTests(RealtimeSystem system)
         Assert.Contains("JsonException", (string?)row["lastError"]);
         Assert.Equal(collection, (string?)row["collection"]);
         Assert.NotNull((string?)row["setAsideAt"]);
-        await WaitForReadinessAsync("merge-api", "Degraded");
+        await WaitForReadinessAsync("merge-api", "Degraded", "outbox-set-aside");
 
         // The cause fixed (here: the payload repaired, as for a writer's bug), the operator re-sends what was set aside.
         await ExecuteAsync("UPDATE merge_api.outbox SET payload = $2 WHERE event_id = $1", eventId, Change(eventId, repaired));
@@ -71,7 +71,7 @@ public sealed class SetAsideTests(RealtimeSystem system)
         Assert.Equal(3, (int)entry["attempts"]!);
         Assert.Contains("InvalidDataException", (string?)entry["error"]);
         Assert.Equal("not a topic/name", (string?)entry["event"]!["collection"]);
-        await WaitForReadinessAsync("change-notifier", "Degraded");
+        await WaitForReadinessAsync("change-notifier", "Degraded", "notifier-set-aside");
 
         // Fixed at its writer and re-sent by event id: the outbox keeps published rows for a day.
         await ExecuteAsync("UPDATE merge_api.outbox SET payload = $2 WHERE event_id = $1", eventId, Change(eventId, repaired));
@@ -102,7 +102,8 @@ public sealed class SetAsideTests(RealtimeSystem system)
             Assert.Equal(HttpStatusCode.Created, write.StatusCode);
             // change-notifier now fails on Redis with the event in hand: it must hold it, not set it aside.
             await Wait.UntilAsync(async () => (eventId = await PublishedEventAsync(collection)) is not null, Patience, "the write's event did not leave the outbox");
-            await Wait.UntilAsync(async () => await ReadinessAsync(probe) == "503 Unhealthy", Patience, "change-notifier did not report Redis as unavailable");
+            await Wait.UntilAsync(async () => await ReadinessAsync(probe) is { } report && report.StartsWith("503 Unhealthy\nStackExchange.Redis: Unhealthy", StringComparison.Ordinal),
+                Patience, "change-notifier did not report Redis as unavailable");
         }
         finally
         {
@@ -176,11 +177,17 @@ public sealed class SetAsideTests(RealtimeSystem system)
         return row!;
     }
 
-    /// <summary>Waits until the service's own <c>/health</c> (not through the gateway) answers 200 with <paramref name="status"/>.</summary>
-    private async Task WaitForReadinessAsync(string service, string status)
+    /// <summary>
+    /// Waits until the service's own <c>/health</c> (not through the gateway) answers 200 with <paramref name="status"/>,
+    /// naming <paramref name="check"/> on a line of its own as the reason when one is given.
+    /// </summary>
+    private async Task WaitForReadinessAsync(string service, string status, string? check = null)
     {
         using var probe = new HttpClient { BaseAddress = system.App.GetEndpoint(service, "http"), Timeout = TimeSpan.FromSeconds(5) };
-        await Wait.UntilAsync(async () => await ReadinessAsync(probe) == $"200 {status}", Patience, $"{service} /health did not answer 200 {status}");
+        await Wait.UntilAsync(async () => await ReadinessAsync(probe) is { } report
+                && report.Split('\n')[0] == $"200 {status}"
+                && (check is null || report.Split('\n').Any(line => line.StartsWith($"{check}: {status} - ", StringComparison.Ordinal))),
+            Patience, $"{service} /health did not answer 200 {status}{(check is null ? "" : " naming " + check)}");
     }
 
     /// <summary>"{status code} {body}" of <c>/health</c>, or null while the probe gets no answer.</summary>
