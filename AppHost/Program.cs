@@ -15,22 +15,41 @@ var mergeApi = builder.AddProject<Projects.MergeApi>("merge-api")
     .WithEnvironment("Auth__SigningKey", jwtSigningKey)
     .WithRestartOnCrash();
 
+// The secret Odoo's webhook automation puts in its URL to hint a stream's run (docs/odoo-webhooks.md).
+var hintSecret = builder.AddParameter("odoo-hint-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
 var odooIngest = builder.AddProject<Projects.OdooIngest>("odoo-ingest")
     .WithReference(ingestDb).WaitFor(ingestDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithEnvironment("Auth__SigningKey", jwtSigningKey)
+    .WithEnvironment("Hints__Secret", hintSecret)
     .WithRestartOnCrash();
 
 var realOdoo = builder.ExecutionContext.IsPublishMode || !string.IsNullOrEmpty(builder.Configuration["Odoo:Url"]);
 if (realOdoo)
 {
+    var protocol = builder.Configuration["Odoo:Protocol"] ?? "auto";
     odooIngest
         .WithEnvironment("Odoo__Url", builder.AddParameterFromConfiguration("odoo-url", "Odoo:Url"))
         .WithEnvironment("Odoo__Database", builder.AddParameterFromConfiguration("odoo-database", "Odoo:Database"))
         .WithEnvironment("Odoo__Login", builder.AddParameterFromConfiguration("odoo-login", "Odoo:Login"))
-        .WithEnvironment("Odoo__Password", builder.AddParameterFromConfiguration("odoo-password", "Odoo:Password", secret: true))
-        .WithEnvironment("Odoo__ApiKey", builder.AddParameterFromConfiguration("odoo-api-key", "Odoo:ApiKey", secret: true))
-        .WithEnvironment("Odoo__Protocol", builder.Configuration["Odoo:Protocol"] ?? "auto");
+        .WithEnvironment("Odoo__Protocol", protocol);
+
+    // Only the secrets the protocol authenticates with: JSON-2 an API key; XML-RPC a password (an API key also
+    // serves as one); auto whichever is configured, a password when neither is (it works with every Odoo).
+    var hasPassword = !string.IsNullOrEmpty(builder.Configuration["Odoo:Password"]);
+    var hasApiKey = !string.IsNullOrEmpty(builder.Configuration["Odoo:ApiKey"]);
+    var wantsApiKey = protocol == "json2" || (hasApiKey && (protocol == "auto" || !hasPassword));
+    var wantsPassword = protocol != "json2" && (hasPassword || !wantsApiKey);
+    if (wantsPassword)
+    {
+        odooIngest.WithEnvironment("Odoo__Password", builder.AddParameterFromConfiguration("odoo-password", "Odoo:Password", secret: true));
+    }
+
+    if (wantsApiKey)
+    {
+        odooIngest.WithEnvironment("Odoo__ApiKey", builder.AddParameterFromConfiguration("odoo-api-key", "Odoo:ApiKey", secret: true));
+    }
 }
 else
 {
@@ -76,6 +95,7 @@ builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (_, cance
     Dev JWT signing key (HS256, issuer and audience "realtimesync"): {await jwtSigningKey.Resource.GetValueAsync(cancellationToken)}
     Mint a token: dotnet run --project tools/Cli -- token --user alice --role editor
     Odoo: {(realOdoo ? builder.Configuration["Odoo:Url"] : "DEMO simulator (no Odoo configured; set Odoo__Url, Odoo__Database, Odoo__Login, Odoo__Password or Odoo__ApiKey to sync a real one)")}
+    Odoo webhook hint (docs/odoo-webhooks.md): POST http://127.0.0.1:{gateway.GetEndpoint("http").Port}/api/ingest/hints/<stream>?secret={await hintSecret.Resource.GetValueAsync(cancellationToken)}
     """));
 
 builder.Build().Run();

@@ -23,6 +23,7 @@ public static class OdooIngestExtensions
 
         builder.Services.Configure<OdooOptions>(builder.Configuration.GetSection("Odoo"));
         builder.Services.Configure<IngestOptions>(builder.Configuration.GetSection("Ingest"));
+        builder.Services.Configure<HintOptions>(builder.Configuration.GetSection("Hints"));
         builder.Services.AddOdooHttpClient();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OdooApiFactory>();
@@ -37,6 +38,7 @@ public static class OdooIngestExtensions
     public static WebApplication MapOdooIngest(this WebApplication app)
     {
         app.MapIngestEndpoints();
+        app.MapHintEndpoint();
         app.MapOutboxEndpoints("/api/ingest/outbox");
         return app;
     }

@@ -37,6 +37,9 @@ public class RealtimeSystem : IAsyncLifetime
     /// <summary>The gateway as a backoffice editor sees it.</summary>
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The secret odoo-ingest expects in an Odoo webhook hint's URL.</summary>
+    public string HintSecret { get; private set; } = string.Empty;
+
     public Uri GatewayWebSocket => new UriBuilder(App.GetEndpoint("gateway", "http")) { Scheme = "ws", Path = "/ws" }.Uri;
 
     public string StateFolder { get; } = Path.Combine(RepositoryRoot(), ".state", "tests", $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..24]);
@@ -85,12 +88,14 @@ public class RealtimeSystem : IAsyncLifetime
         }
 
         var signingKey = builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "jwt-signing-key");
+        var hintSecret = builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "odoo-hint-secret");
         _app = await builder.BuildAsync(startup.Token);
         _ = WatchProcessesAsync(_app, _stopping.Token);
         _ = KeepLogsAsync(_app, _stopping.Token);
         await _app.StartAsync(startup.Token);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", startup.Token);
         _signingKey = await signingKey.GetValueAsync(startup.Token) ?? throw new InvalidOperationException("No signing key.");
+        HintSecret = await hintSecret.GetValueAsync(startup.Token) ?? throw new InvalidOperationException("No hint secret.");
         foreach (var name in ConnectionNames)
         {
             _connectionStrings[name] = await _app.GetConnectionStringAsync(name, startup.Token) ?? throw new InvalidOperationException($"No connection string for {name}.");

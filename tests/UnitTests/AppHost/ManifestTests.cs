@@ -41,8 +41,25 @@ public sealed class ManifestTests
         Assert.False(gateway.ContainsKey("ConnectionStrings__rabbitmq"));
     }
 
+    [Theory]
+    [InlineData("", "odoo-password")]
+    [InlineData("--Odoo:Protocol=xmlrpc", "odoo-password")]
+    [InlineData("--Odoo:Protocol=json2", "odoo-api-key")]
+    [InlineData("--Odoo:Protocol=xmlrpc --Odoo:ApiKey=k", "odoo-api-key")]
+    [InlineData("--Odoo:Protocol=auto --Odoo:ApiKey=k --Odoo:Password=p", "odoo-password,odoo-api-key")]
+    public async Task Odoo_ingest_gets_the_secrets_its_protocol_authenticates_with_and_no_more(string arguments, string secrets)
+    {
+        var resources = JsonNode.Parse(await GenerateAsync(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)))!["resources"]!.AsObject();
+
+        var declared = resources.Select(resource => resource.Key).Where(name => name is "odoo-password" or "odoo-api-key");
+        Assert.Equal(secrets.Split(','), declared);
+        var environment = resources["odoo-ingest"]!["env"]!.AsObject();
+        Assert.Equal(secrets.Contains("odoo-password"), environment.ContainsKey("Odoo__Password"));
+        Assert.Equal(secrets.Contains("odoo-api-key"), environment.ContainsKey("Odoo__ApiKey"));
+    }
+
     /// <summary>Runs the built AppHost as <c>--publisher manifest</c> does and returns the manifest, paths relative to the repository as in the checked-in copy.</summary>
-    private static async Task<string> GenerateAsync()
+    private static async Task<string> GenerateAsync(params string[] configuration)
     {
         var root = RepositoryRoot();
         var folder = Directory.CreateDirectory(Path.Combine(root, ".state", "manifest-check", Guid.NewGuid().ToString("N"))).FullName;
@@ -50,7 +67,7 @@ public sealed class ManifestTests
         {
             var output = Path.Combine(folder, "aspire-manifest.json");
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-            foreach (var argument in new[] { Path.Combine(root, "artifacts", "bin", "AppHost", "debug", "AppHost.dll"), "--publisher", "manifest", "--output-path", output })
+            foreach (var argument in new[] { Path.Combine(root, "artifacts", "bin", "AppHost", "debug", "AppHost.dll"), "--publisher", "manifest", "--output-path", output }.Concat(configuration))
             {
                 info.ArgumentList.Add(argument);
             }

@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts.Http;
+using RealtimeSync.OdooIngest.Sync;
+
+namespace RealtimeSync.OdooIngest.Streams;
+
+/// <summary>
+/// <c>POST /api/ingest/hints/{stream}?secret=…</c>: the target of Odoo's "Send Webhook Notification" automation
+/// action. A hint only starts the stream's run at once (hints that arrive while one is pending are one run); its
+/// body is never read, since what it says could be forged or stale: the run reads Odoo as every run does, and
+/// polling on the stream's interval stays the safety net for a hint that never comes.
+/// </summary>
+public static class HintEndpoint
+{
+    public static IEndpointRouteBuilder MapHintEndpoint(this IEndpointRouteBuilder app)
+    {
+        // Anonymous to the token scheme (Odoo cannot send a JWT): the shared secret is the credential.
+        app.MapPost("/api/ingest/hints/{stream}", Hint).AllowAnonymous();
+        return app;
+    }
+
+    private static IResult Hint(string stream, string? secret, StreamScheduler scheduler, IOptions<HintOptions> options)
+    {
+        if (string.IsNullOrEmpty(options.Value.Secret))
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status404NotFound, "Hints are off", "Set Hints__Secret on odoo-ingest and put it in the webhook's URL as ?secret=.");
+        }
+
+        if (secret is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(options.Value.Secret)))
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status401Unauthorized, "Wrong hint secret", "The webhook URL must carry ?secret= with odoo-ingest's Hints__Secret.");
+        }
+
+        if (!scheduler.OdooConfigured)
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status409Conflict, "No Odoo configured", "Set Odoo__Url (and credentials) to sync.");
+        }
+
+        return scheduler.Trigger(stream)
+            ? Results.Accepted(value: new { stream, accepted = true })
+            : JsonRequestBody.Problem(StatusCodes.Status404NotFound, "Unknown stream", $"No stream '{stream}'; known: {string.Join(", ", scheduler.Streams.Keys)}.");
+    }
+}
