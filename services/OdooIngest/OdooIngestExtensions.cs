@@ -22,13 +22,17 @@ public static class OdooIngestExtensions
         builder.AddTransactionalOutbox(Schema);
 
         builder.Services.Configure<OdooOptions>(builder.Configuration.GetSection("Odoo"));
-        builder.Services.Configure<IngestOptions>(builder.Configuration.GetSection("Ingest"));
+        builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection("Ingest"))
+            .Validate(options => options.RunHistory.Keep >= 1, "Ingest:RunHistory:Keep must be at least 1 (the run log keeps the newest runs of each stream).")
+            .ValidateOnStart();
         builder.Services.Configure<HintOptions>(builder.Configuration.GetSection("Hints"));
         builder.Services.AddOdooHttpClient();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OdooApiFactory>();
         builder.Services.AddSingleton<IngestedRecords>();
-        builder.Services.AddSingleton<SyncLog>();
+        builder.Services.AddSingleton<StreamState>();
+        builder.Services.AddSingleton<RunLog>();
+        builder.Services.AddSingleton<RecordFailures>();
         builder.Services.AddSingleton<SyncRunner>();
         builder.Services.AddSingleton<StreamScheduler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<StreamScheduler>());

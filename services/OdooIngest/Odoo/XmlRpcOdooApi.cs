@@ -18,10 +18,10 @@ public sealed class XmlRpcOdooApi(OdooTransport transport) : IOdooApi
     public async Task<JsonNode?> VersionAsync(CancellationToken cancellationToken) => await CallAsync("common", "version", [], cancellationToken);
 
     public async Task<JsonArray> SearchReadAsync(string model, JsonArray domain, IReadOnlyList<string> fields, int limit, string order, CancellationToken cancellationToken) =>
-        Array(await ExecuteAsync(model, "search_read", [domain], Kwargs(fields, limit, order), cancellationToken));
+        Array(await ExecuteAsync(model, "search_read", Args(domain), Kwargs(fields, limit, order), cancellationToken));
 
     public async Task<IReadOnlyList<int>> SearchAsync(string model, JsonArray domain, int limit, string order, CancellationToken cancellationToken) =>
-        Array(await ExecuteAsync(model, "search", [domain], Kwargs(null, limit, order), cancellationToken)).Select(id => (int)id!).ToList();
+        Array(await ExecuteAsync(model, "search", Args(domain), Kwargs(null, limit, order), cancellationToken)).Select(id => (int)id!).ToList();
 
     public async Task<JsonArray> ReadAsync(string model, IReadOnlyList<int> ids, IReadOnlyList<string> fields, CancellationToken cancellationToken) =>
         Array(await ExecuteAsync(model, "read", [new JsonArray(ids.Select(id => (JsonNode?)id).ToArray())], Kwargs(fields, null, null), cancellationToken));
@@ -58,6 +58,12 @@ public sealed class XmlRpcOdooApi(OdooTransport transport) : IOdooApi
             cancellationToken);
         return OdooTransport.Parse(response, XmlRpcCodec.Response);
     }
+
+    /// <summary>
+    /// A call's positional arguments, as copies: a JSON node belongs to one tree, and the caller's domain is
+    /// sent again (a refused page is searched, then read by halves), so the request must never adopt it.
+    /// </summary>
+    private static JsonArray Args(params JsonNode?[] values) => new(values.Select(value => value?.DeepClone()).ToArray());
 
     private static JsonArray Array(JsonNode? answer) =>
         answer as JsonArray ?? throw new OdooApiException(OdooErrorKind.Fault, $"Odoo answered {answer?.ToJsonString() ?? "nothing"} where a list was expected");

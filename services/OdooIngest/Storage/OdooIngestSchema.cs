@@ -54,6 +54,8 @@ internal sealed class OdooIngestSchema(NpgsqlDataSource dataSource, OutboxTable 
                 errors        jsonb NOT NULL DEFAULT jsonb_build_array()
             );
             CREATE INDEX IF NOT EXISTS sync_runs_recent ON {Schema}.sync_runs (stream, id DESC);
+            -- Pruning after each run finds a stream's cut-off here; closing abandoned runs finds its running ones.
+            CREATE INDEX IF NOT EXISTS sync_runs_by_database ON {Schema}.sync_runs (stream, odoo_database, id DESC);
             CREATE TABLE IF NOT EXISTS {Schema}.sync_failures (
                 stream          text NOT NULL,
                 odoo_database   text NOT NULL,

@@ -23,15 +23,9 @@ public static class IngestEndpoints
         return app;
     }
 
-    private static async Task<IResult> StreamsAsync(StreamScheduler scheduler, SyncLog log, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<IResult> StreamsAsync(StreamScheduler scheduler, StreamState streamState, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        var states = await log.QueryAsync($"""
-            SELECT s.stream, s.odoo_database, s.status, s.is_syncing, s.watermark, s.odoo_uuid, s.protocol, s.last_error, s.last_reconciled_at, s.updated_at,
-                   s.scan_started_at, s.scan_from, s.scan_after_id,
-                   extract(epoch FROM now() - s.watermark) AS lag_seconds,
-                   (SELECT count(*) FROM {OdooIngestExtensions.Schema}.sync_failures f WHERE f.stream = s.stream AND f.odoo_database = s.odoo_database) AS failures
-            FROM {OdooIngestExtensions.Schema}.sync_state s ORDER BY s.stream
-            """, null, cancellationToken);
+        var states = await streamState.ListAsync(cancellationToken);
         var streams = new List<object>();
         foreach (var (name, options) in scheduler.Streams)
         {
@@ -51,21 +45,19 @@ public static class IngestEndpoints
         return Results.Ok(new { streams });
     }
 
-    private static async Task<IResult> RunsAsync(string? stream, int? limit, SyncLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>GET /api/ingest/runs?stream=&amp;limit=&amp;before=</c>: the run log newest first, in keyset pages; <c>next</c>
+    /// is the <c>before</c> of the next (older) page, null on the last. Keyset, not offset: runs keep starting
+    /// while an operator pages, and an offset would shift under them.
+    /// </summary>
+    private static async Task<IResult> RunsAsync(string? stream, int? limit, long? before, RunLog runLog, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > 500)
+        if (limit is < 1 or > RunLog.MaxPage || before is < 1)
         {
-            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid limit", "'limit' is 1 to 500.");
+            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid paging", $"'limit' is 1 to {RunLog.MaxPage} (default 50); 'before' is a run id (1 or more), the 'next' of the previous page.");
         }
 
-        var runs = await log.QueryAsync($"""
-            SELECT id, stream, odoo_database, protocol, started_at, finished_at, status, counts, errors FROM {OdooIngestExtensions.Schema}.sync_runs
-            WHERE $1::text IS NULL OR stream = $1 ORDER BY id DESC LIMIT $2
-            """, parameters =>
-        {
-            parameters.Add(new NpgsqlParameter { Value = (object?)stream ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            parameters.Add(new NpgsqlParameter { Value = limit ?? 50 });
-        }, cancellationToken);
-        return Results.Ok(new { runs });
+        var page = await runLog.PageAsync(stream, before, limit ?? 50, cancellationToken);
+        return Results.Ok(new { runs = page.Runs, next = page.Next });
     }
 }

@@ -88,10 +88,10 @@ public sealed partial class SyncRunner
             }, cancellationToken);
         }
 
-        await SyncLog.ClearFailuresAsync(connection, transaction, run.Stream, run.Database, run.Options.Model, stored, cancellationToken);
+        await RecordFailures.ClearAsync(connection, transaction, run.Stream, run.Database, run.Options.Model, stored, cancellationToken);
         if (progress is not null)
         {
-            await SyncLog.SaveScanAsync(connection, transaction, run.Stream, run.Database, progress, cancellationToken);
+            await StreamState.SaveScanAsync(connection, transaction, run.Stream, run.Database, progress, cancellationToken);
         }
 
         await CommitAsync(run, transaction, cancellationToken);
@@ -128,7 +128,7 @@ public sealed partial class SyncRunner
             }, cancellationToken);
         }
 
-        await SyncLog.ClearFailuresAsync(connection, transaction, run.Stream, run.Database, relation.Model, done, cancellationToken);
+        await RecordFailures.ClearAsync(connection, transaction, run.Stream, run.Database, relation.Model, done, cancellationToken);
         await CommitAsync(run, transaction, cancellationToken);
         outboxSignal.Notify();
     }
@@ -151,7 +151,7 @@ public sealed partial class SyncRunner
     /// <summary>A record that was not stored: kept in sync_failures (retried next run), counted, and holding the watermark at its write_date.</summary>
     private async Task FailAsync(Run run, NpgsqlTransaction transaction, string model, int id, string? writeDate, string error, Exception? exception, CancellationToken cancellationToken)
     {
-        await SyncLog.RecordFailureAsync(transaction.Connection!, transaction, run.Stream, run.Database, model, id, writeDate, error, cancellationToken);
+        await RecordFailures.RecordAsync(transaction.Connection!, transaction, run.Stream, run.Database, model, id, writeDate, error, cancellationToken);
         run.Counts.Add(model, "failed");
         run.Errors.Add($"{model} {id}: {error}");
         run.NoteFailure(writeDate);

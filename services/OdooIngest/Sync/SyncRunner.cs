@@ -24,7 +24,7 @@ public sealed record RunResult(RunStatus Status, RunCounts Counts, IReadOnlyList
 /// so rows changing meanwhile are neither skipped nor repeated. Each record is stored under its own savepoint:
 /// a bad one is logged, kept in sync_failures and read again next run, and the watermark never moves past it.
 /// </summary>
-public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedRecords records, SyncLog log, OutboxSignal outboxSignal, TimeProvider clock, ILogger<SyncRunner> logger)
+public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedRecords records, StreamState streamState, RunLog runLog, RecordFailures failures, OutboxSignal outboxSignal, TimeProvider clock, ILogger<SyncRunner> logger)
 {
     private const int ReadChunk = 500;
 
@@ -39,8 +39,8 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         // The run's activity is current for everything it stores, so each change's outbox row continues this trace.
         using var activity = SyncTelemetry.StartRun(stream, database);
         var started = clock.GetTimestamp();
-        var state = await log.StartRunAsync(stream, database, odoo.Protocol, cancellationToken);
-        var runId = await log.OpenRunAsync(stream, database, odoo.Protocol, cancellationToken);
+        var state = await streamState.StartRunAsync(stream, database, odoo.Protocol, cancellationToken);
+        var runId = await runLog.OpenAsync(stream, database, odoo.Protocol, cancellationToken);
         var run = new Run(stream, database, options, odoo, lease, new RunCounts(), []);
         var status = RunStatus.Failed;
         OdooErrorKind? error = null;
@@ -56,7 +56,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
 
             if (state.OdooUuid is null && uuid is not null)
             {
-                await log.SetUuidAsync(stream, database, uuid, cancellationToken);
+                await streamState.SetUuidAsync(stream, database, uuid, cancellationToken);
             }
 
             // A scan that an earlier run left unfinished (timeout, crash, fault) goes on after its last stored
@@ -81,7 +81,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             {
                 // A failed record holds the watermark at its write_date; one whose write_date is unknown holds it where it was.
                 var watermark = run.FailureWithoutDate ? state.Watermark : run.OldestFailure is { } oldest && oldest < runStart ? oldest : runStart;
-                await SyncLog.AdvanceWatermarkAsync(connection, transaction, stream, database, watermark, reconcile, cancellationToken);
+                await StreamState.AdvanceWatermarkAsync(connection, transaction, stream, database, watermark, reconcile, cancellationToken);
                 await CommitAsync(run, transaction, cancellationToken);
             }
 
@@ -104,10 +104,16 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             run.Errors.Insert(0, "run cancelled (timeout or shutdown); the watermark did not move");
             throw;
         }
+        catch (Exception ex)
+        {
+            // Anything else (PostgreSQL, a bug): the run log and the stream's last_error name it; the scheduler backs off.
+            run.Errors.Insert(0, $"run failed: {ex.GetType().Name}: {ex.Message}");
+            throw;
+        }
         finally
         {
             var label = error == OdooErrorKind.Credentials ? "failed: credentials" : status.ToString().ToLowerInvariant();
-            await log.FinishRunAsync(stream, database, runId, label, run.Counts, run.Errors, CancellationToken.None);
+            await runLog.FinishAsync(stream, database, runId, label, run.Counts, run.Errors, CancellationToken.None);
             LogRun(stream, label, run.Counts.ToJson());
             SyncTelemetry.RecordRun(stream, label, clock.GetElapsedTime(started), run.Counts);
             activity?.SetTag("realtimesync.sync.outcome", label);
@@ -158,7 +164,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
     private async Task RetryFailedAsync(
         Run run, string model, IReadOnlyList<string> fields, Func<List<JsonObject>, List<Unreadable>, Task> store, CancellationToken cancellationToken)
     {
-        var failed = await log.FailedIdsAsync(run.Stream, run.Database, model, cancellationToken);
+        var failed = await failures.FailedIdsAsync(run.Stream, run.Database, model, cancellationToken);
         foreach (var chunk in failed.Chunk(ReadChunk))
         {
             var existing = await run.Odoo.SearchAsync(model, [new JsonArray("id", "in", new JsonArray(chunk.Select(id => (JsonNode?)id).ToArray()))], chunk.Length, "id asc", cancellationToken);
@@ -167,7 +173,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await SyncLog.ClearFailuresAsync(connection, transaction, run.Stream, run.Database, model, gone, cancellationToken);
+                await RecordFailures.ClearAsync(connection, transaction, run.Stream, run.Database, model, gone, cancellationToken);
                 await CommitAsync(run, transaction, cancellationToken);
             }
 

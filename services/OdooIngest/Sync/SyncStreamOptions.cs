@@ -59,6 +59,8 @@ public sealed class ChildRelation
 public sealed class IngestOptions
 {
     public Dictionary<string, SyncStreamOptions> Streams { get; set; } = [];
+
+    public RunHistoryOptions RunHistory { get; set; } = new();
 }
 
 /// <summary>
