@@ -58,6 +58,28 @@ public sealed class OutboxTable(OutboxOptions options)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Adds many events to the caller's transaction in one statement (a page of synced records), each row as
+    /// <see cref="AddAsync"/> writes it: its payload, and the current activity's trace context.
+    /// </summary>
+    public async Task AddManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<RecordChanged> changes, CancellationToken cancellationToken)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var trace = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {Name} (event_id, payload, trace_parent, trace_state) SELECT event_id, payload, $3, $4 FROM unnest($1::uuid[], $2::jsonb[]) AS e(event_id, payload)",
+            connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => change.EventId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => JsonSerializer.Serialize(change, Json)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.TraceStateString ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     internal static RecordChanged Deserialize(string payload) =>
         JsonSerializer.Deserialize<RecordChanged>(payload, Json) ?? throw new InvalidDataException("empty outbox payload");
 

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
 using RealtimeSync.Contracts;
-using RealtimeSync.Contracts.Documents;
 using RealtimeSync.Outbox;
 
 namespace RealtimeSync.OdooIngest.Sync;
@@ -28,98 +27,136 @@ public sealed class IngestedRecords(OutboxTable outbox)
     private const string Table = OdooIngestExtensions.Schema + ".records";
 
     /// <summary>
-    /// Stores one record as Odoo sent it (<paramref name="odooRecord"/> holds id, write_date and the stream's fields),
-    /// given what is stored now (<paramref name="stored"/>, read for the whole page by <see cref="ReadManyAsync"/>).
+    /// Stores a batch of records in one statement and adds the event of each change to <paramref name="changes"/>.
+    /// Only a new record, a changed one or a tombstone brought back is written (its version from the row itself);
+    /// an unchanged re-read writes and publishes nothing.
     /// </summary>
-    public async Task<RecordOutcome> UpsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, JsonObject odooRecord, int? parentId, StoredRecord? stored,
+    public static async Task<List<WrittenRecord>> StoreManyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, IReadOnlyList<IncomingRecord> incoming, List<RecordChanged> changes,
         CancellationToken cancellationToken)
     {
-        var id = (int)odooRecord["id"]!;
-        var writeDate = odooRecord["write_date"] is JsonValue stamp && stamp.TryGetValue<string>(out var text) ? text : null;
-        var data = new JsonObject(odooRecord.Where(pair => pair.Key is not ("id" or "write_date" or "create_date")).Select(pair => KeyValuePair.Create(pair.Key, pair.Value?.DeepClone())));
-
-        // The shape every stored document keeps (DocumentShape): a record Odoo sends beyond it fails alone, visibly.
-        if ((DocumentShape.UnstorableText(data) ?? DocumentShape.ShapeProblem(data)) is { } unstorable)
+        var written = new List<WrittenRecord>();
+        if (incoming.Count == 0)
         {
-            throw new InvalidDataException($"cannot be stored: {unstorable}");
+            return written;
         }
 
-        var (current, version, archived) = (stored?.Data, stored?.Version ?? 0, stored?.Archived ?? false);
-        if (current is not null && !archived && JsonNode.DeepEquals(current, data))
+        // What each row held before is read from the statement's snapshot (a runner is alone on its stream, under its
+        // lock). Only changed rows come back, joined to that snapshot: nothing joins the whole input twice.
+        await using var command = new NpgsqlCommand($"""
+            WITH input AS (
+                SELECT * FROM unnest($2::text[], $3::integer[], $4::integer[], $5::jsonb[], $6::text[]) AS i(model, odoo_id, parent_id, data, odoo_write_date)
+            ), old AS (
+                SELECT r.model, r.odoo_id, r.parent_id, r.data, r.archived_at IS NOT NULL AS archived
+                FROM input i JOIN {Table} r ON r.odoo_database = $1 AND r.model = i.model AND r.odoo_id = i.odoo_id
+            ), written AS (
+                INSERT INTO {Table} AS r (odoo_database, model, odoo_id, parent_id, data, odoo_write_date, version)
+                SELECT $1, model, odoo_id, parent_id, data, odoo_write_date, 1 FROM input
+                ON CONFLICT (odoo_database, model, odoo_id) DO UPDATE SET parent_id = EXCLUDED.parent_id, data = EXCLUDED.data,
+                    odoo_write_date = EXCLUDED.odoo_write_date, version = r.version + 1, archived_at = NULL, archived_reason = NULL, synced_at = now()
+                    WHERE r.archived_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data
+                RETURNING r.model, r.odoo_id, r.version, r.data
+            )
+            SELECT w.model, w.odoo_id, w.version, o.odoo_id IS NULL OR o.archived, o.parent_id,
+                CASE WHEN o.odoo_id IS NULL OR o.archived THEN NULL ELSE ARRAY(
+                    SELECT k.key FROM (SELECT jsonb_object_keys(w.data) UNION SELECT jsonb_object_keys(o.data)) AS k(key)
+                    WHERE w.data -> k.key IS DISTINCT FROM o.data -> k.key ORDER BY k.key COLLATE "C") END
+            FROM written w LEFT JOIN old o ON o.model = w.model AND o.odoo_id = w.odoo_id
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.Model).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.ParentId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.Data.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.WriteDate).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var byKey = incoming.ToDictionary(record => (record.Model, record.Id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return RecordOutcome.Unchanged;
+            var record = byKey[(reader.GetString(0), reader.GetInt32(1))];
+            var version = reader.GetInt64(2);
+            var created = reader.GetBoolean(3);
+            var formerParent = reader.IsDBNull(4) ? (int?)null : reader.GetInt32(4);
+
+            // A new record's event carries its whole data (every field changed): the same object, not a copy of it.
+            var changed = created ? record.Data.Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList() : [.. reader.GetFieldValue<string[]>(5)];
+            var values = created ? record.Data : RecordDiff.Values(record.Data, changed);
+            changes.Add(Change(database, record.Model, record.Id, version, created ? ChangeOperation.Created : ChangeOperation.Updated, changed, values));
+            written.Add(new WrittenRecord(record.Model, record.Id, created ? RecordOutcome.Created : RecordOutcome.Updated, record.ParentId, formerParent));
         }
 
-        var changed = RecordDiff.ChangedFields(archived ? null : current, data);
-        await using (var command = new NpgsqlCommand($"""
-            INSERT INTO {Table} (odoo_database, model, odoo_id, parent_id, data, odoo_write_date, version)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (odoo_database, model, odoo_id) DO UPDATE SET parent_id = EXCLUDED.parent_id, data = EXCLUDED.data,
-                odoo_write_date = EXCLUDED.odoo_write_date, version = {Table}.version + 1, archived_at = NULL, archived_reason = NULL, synced_at = now()
-            RETURNING version
-            """, connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = database });
-            command.Parameters.Add(new NpgsqlParameter { Value = model });
-            command.Parameters.Add(new NpgsqlParameter { Value = id });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)parentId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-            command.Parameters.Add(new NpgsqlParameter { Value = data.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)writeDate ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = 1L });
-            version = (long)(await command.ExecuteScalarAsync(cancellationToken))!; // from the row itself, never from a snapshot read earlier
-        }
-
-        var operation = current is null || archived ? ChangeOperation.Created : ChangeOperation.Updated;
-        await PublishAsync(connection, transaction, database, model, id, version, operation, changed, RecordDiff.Values(data, changed), cancellationToken);
-        return operation == ChangeOperation.Created ? RecordOutcome.Created : RecordOutcome.Updated;
+        return written;
     }
 
-    /// <summary>Archives local records that Odoo no longer has (a tombstone with the reason), and publishes their deletion.</summary>
-    public async Task<int> ArchiveAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, IReadOnlyCollection<int> ids, string reason, CancellationToken cancellationToken,
-        int? onlyUnderParent = null)
+    /// <summary>
+    /// Replaces the data of stored parents whose relation fields were brought in line with their children
+    /// (<see cref="ParentRelations"/>): a new version and an update event of the fields it changed.
+    /// </summary>
+    public static async Task<int> ReplaceDataAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, IReadOnlyList<(int Id, JsonObject Data, IReadOnlyList<string> Fields)> parents,
+        List<RecordChanged> changes, CancellationToken cancellationToken)
     {
-        if (ids.Count == 0)
+        if (parents.Count == 0)
         {
             return 0;
         }
 
         await using var command = new NpgsqlCommand($"""
-            UPDATE {Table} SET archived_at = now(), archived_reason = $4, version = version + 1
-            WHERE odoo_database = $1 AND model = $2 AND odoo_id = ANY($3) AND archived_at IS NULL AND ($5::integer IS NULL OR parent_id = $5)
-            RETURNING odoo_id, version
+            UPDATE {Table} r SET data = u.data, version = r.version + 1, synced_at = now()
+            FROM unnest($3::integer[], $4::jsonb[]) AS u(odoo_id, data)
+            WHERE r.odoo_database = $1 AND r.model = $2 AND r.odoo_id = u.odoo_id AND r.archived_at IS NULL
+            RETURNING r.odoo_id, r.version
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = database });
         command.Parameters.Add(new NpgsqlParameter { Value = model });
-        command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = reason });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)onlyUnderParent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        var archived = new List<(int Id, long Version)>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        command.Parameters.Add(new NpgsqlParameter { Value = parents.Select(parent => parent.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = parents.Select(parent => parent.Data.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        var byId = parents.ToDictionary(parent => parent.Id);
+        var count = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                archived.Add((reader.GetInt32(0), reader.GetInt64(1)));
-            }
+            var (id, data, fields) = byId[reader.GetInt32(0)];
+            changes.Add(Change(database, model, id, reader.GetInt64(1), ChangeOperation.Updated, fields, RecordDiff.Values(data, fields)));
+            count++;
         }
 
-        foreach (var (id, version) in archived)
-        {
-            await PublishAsync(connection, transaction, database, model, id, version, ChangeOperation.Deleted, [], null, cancellationToken);
-        }
-
-        return archived.Count;
+        return count;
     }
 
-    /// <summary>Ids of the live (not archived) local records of a model.</summary>
+    /// <summary>Archives local records that Odoo no longer has (a tombstone with the reason); returns them with the parent each had, their deletions added to <paramref name="changes"/>.</summary>
+    public static Task<List<(int Id, int? Parent)>> ArchiveAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, IReadOnlyCollection<int> ids, string reason,
+        List<RecordChanged> changes, CancellationToken cancellationToken) =>
+        ArchiveWhereAsync(connection, transaction, database, model, "odoo_id = ANY($4)", ids.ToArray(), [], reason, changes, cancellationToken);
+
+    /// <summary>
+    /// Archives the live children of <paramref name="parents"/> that none of them lists any more (their Odoo
+    /// lists, <paramref name="listed"/>, just read): removed from their parent in Odoo. One statement for a page.
+    /// </summary>
+    public static Task<List<(int Id, int? Parent)>> ArchiveOrphansAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, IReadOnlyCollection<int> parents, IReadOnlyCollection<int> listed,
+        List<RecordChanged> changes, CancellationToken cancellationToken) =>
+        ArchiveWhereAsync(connection, transaction, database, model, "parent_id = ANY($4) AND NOT (odoo_id = ANY($5))", parents.ToArray(), listed.ToArray(),
+            "removed from its parent in Odoo", changes, cancellationToken);
+
+    /// <summary>
+    /// Ids of the live (not archived) local records of a model; with <paramref name="among"/>, only those, locked for
+    /// the caller's transaction (lone children are about to be stored under them).
+    /// </summary>
     public static async Task<HashSet<int>> LiveIdsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string database, string model, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string database, string model, CancellationToken cancellationToken, IReadOnlyCollection<int>? among = null)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT odoo_id FROM {Table} WHERE odoo_database = $1 AND model = $2 AND archived_at IS NULL", connection, transaction);
+            $"SELECT odoo_id FROM {Table} WHERE odoo_database = $1 AND model = $2 AND archived_at IS NULL" + (among is null ? string.Empty : " AND odoo_id = ANY($3) FOR UPDATE"),
+            connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = database });
         command.Parameters.Add(new NpgsqlParameter { Value = model });
+        if (among is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = among.ToArray() });
+        }
+
         var ids = new HashSet<int>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -169,10 +206,42 @@ public sealed class IngestedRecords(OutboxTable outbox)
         return children;
     }
 
-    private Task PublishAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, int id, long version,
-        ChangeOperation operation, IReadOnlyList<string> changed, JsonObject? values, CancellationToken cancellationToken) =>
-        outbox.AddAsync(connection, transaction, new RecordChanged(
-            Guid.NewGuid(), "odoo-ingest", model, id.ToString(System.Globalization.CultureInfo.InvariantCulture), version, operation, changed, values,
-            $"odoo:{database}", null, DateTimeOffset.UtcNow), cancellationToken);
+    /// <summary>Adds the events of a batch to the outbox, in the caller's transaction.</summary>
+    public Task PublishAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<RecordChanged> changes, CancellationToken cancellationToken) =>
+        outbox.AddManyAsync(connection, transaction, changes, cancellationToken);
+
+    private static async Task<List<(int Id, int? Parent)>> ArchiveWhereAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string database, string model, string which, int[] first, int[] second, string reason,
+        List<RecordChanged> changes, CancellationToken cancellationToken)
+    {
+        var archived = new List<(int, int?)>();
+        if (first.Length == 0)
+        {
+            return archived;
+        }
+
+        await using var command = new NpgsqlCommand($"""
+            UPDATE {Table} SET archived_at = now(), archived_reason = $3, version = version + 1
+            WHERE odoo_database = $1 AND model = $2 AND archived_at IS NULL AND {which}
+            RETURNING odoo_id, version, parent_id
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        command.Parameters.Add(new NpgsqlParameter { Value = model });
+        command.Parameters.Add(new NpgsqlParameter { Value = reason });
+        command.Parameters.Add(new NpgsqlParameter { Value = first });
+        command.Parameters.Add(new NpgsqlParameter { Value = second });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetInt32(0);
+            changes.Add(Change(database, model, id, reader.GetInt64(1), ChangeOperation.Deleted, [], null));
+            archived.Add((id, reader.IsDBNull(2) ? null : reader.GetInt32(2)));
+        }
+
+        return archived;
+    }
+
+    private static RecordChanged Change(string database, string model, int id, long version, ChangeOperation operation, IReadOnlyList<string> changed, JsonObject? values) =>
+        new(Guid.NewGuid(), "odoo-ingest", model, id.ToString(System.Globalization.CultureInfo.InvariantCulture), version, operation, changed, values,
+            $"odoo:{database}", null, DateTimeOffset.UtcNow);
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Npgsql;
+using RealtimeSync.Contracts;
 using RealtimeSync.OdooIngest.Odoo;
 using RealtimeSync.Outbox;
 
@@ -21,12 +21,15 @@ public sealed record RunResult(RunStatus Status, RunCounts Counts, IReadOnlyList
 /// One run of one stream, fixing what seed 001's plan gets wrong. Only one runner at a time (a lock that frees
 /// itself). The window starts an overlap before the watermark, because write_date is a transaction's start
 /// time and a late commit carries an older one; inside the window, pages go by id (keyset), never by offset,
-/// so rows changing meanwhile are neither skipped nor repeated. Each record is stored under its own savepoint:
-/// a bad one is logged, kept in sync_failures and read again next run, and the watermark never moves past it.
+/// so rows changing meanwhile are neither skipped nor repeated. Each record is read once a run; each page is
+/// stored in a few statements (<see cref="PageStore"/>), record by record only when it fails: a bad record is
+/// logged, kept in sync_failures and read again next run, and the watermark never moves past it.
 /// </summary>
 public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedRecords records, StreamState streamState, RunLog runLog, RecordFailures failures, OutboxSignal outboxSignal, TimeProvider clock, ILogger<SyncRunner> logger)
 {
     private const int ReadChunk = 500;
+
+    private readonly PageStore _pages = new(dataSource, records, outboxSignal, logger);
 
     public async Task<RunResult> RunAsync(string stream, SyncStreamOptions options, IOdooApi odoo, string database, CancellationToken cancellationToken)
     {
@@ -67,7 +70,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             await RetryFailedAsync(run, cancellationToken);
             if (from is not null)
             {
-                await SyncDirectChildEditsAsync(run, from.Value, cancellationToken);
+                await new LinePass(_pages).RunAsync(run, from.Value, cancellationToken);
             }
 
             var reconcile = state.LastReconciledAt is null || clock.GetUtcNow() - state.LastReconciledAt >= options.ReconcileInterval;
@@ -122,28 +125,34 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
 
     /// <summary>
     /// Everything in the window [from, ∞) of write_date after the scan's last stored id, paged by id; the whole
-    /// model on a first sync. Each page records the scan's progress in the transaction that stores it.
+    /// model on a first sync. Each page records the scan's progress in the transaction that stores it. The next
+    /// page is read from Odoo while this one is stored, so Odoo and PostgreSQL work at once; a run holds two pages.
     /// </summary>
     private async Task SyncWindowAsync(Run run, ScanPosition scan, CancellationToken cancellationToken)
     {
-        var fields = run.Options.ReadFields();
-        var lastId = scan.AfterId;
-        while (true)
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var next = ReadWindowPageAsync(run, scan, scan.AfterId, reading.Token);
+        try
         {
-            var domain = Window(run.Options.ParsedDomain(), scan.From, lastId);
-            var page = await IsolatedReads.PageAsync(run.Odoo, run.Options.Model, domain, fields, run.Options.PageSize, cancellationToken);
-            if (page.Count == 0)
+            while (await next is { } page)
             {
-                return;
-            }
-
-            lastId = page.LastId;
-            await StoreParentsAsync(run, page.Rows, page.Unreadable, scan with { AfterId = lastId }, cancellationToken);
-            if (page.Count < run.Options.PageSize)
-            {
-                return;
+                next = page.Full ? ReadWindowPageAsync(run, scan, page.LastId, reading.Token) : Task.FromResult<WindowPage?>(null);
+                await _pages.StoreAsync(run, page.Records, scan with { AfterId = page.LastId }, cancellationToken);
             }
         }
+        finally
+        {
+            // A store that failed leaves the next read running: it is stopped and waited for, never left behind.
+            await reading.CancelAsync();
+            await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<WindowPage?> ReadWindowPageAsync(Run run, ScanPosition scan, int afterId, CancellationToken cancellationToken)
+    {
+        var domain = WriteWindow.Domain(run.Options.ParsedDomain(), scan.From, afterId);
+        var page = await IsolatedReads.PageAsync(run.Odoo, run.Options.Model, domain, run.Options.ReadFields(), run.Options.PageSize, cancellationToken);
+        return page.Count == 0 ? null : new WindowPage(await PageReader.ParentsAsync(run, page.Rows, page.Unreadable, cancellationToken), page.LastId, page.Count == run.Options.PageSize);
     }
 
     /// <summary>
@@ -152,19 +161,20 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
     /// </summary>
     private async Task RetryFailedAsync(Run run, CancellationToken cancellationToken)
     {
-        await RetryFailedAsync(run, run.Options.Model, run.Options.ReadFields(), (rows, unreadable) =>
-            StoreParentsAsync(run, rows, unreadable, progress: null, cancellationToken), cancellationToken);
+        await RetryFailedAsync(run, run.Options.Model, run.Options.ReadFields(), async (rows, unreadable) =>
+            await _pages.StoreAsync(run, await PageReader.ParentsAsync(run, rows, unreadable, cancellationToken), progress: null, cancellationToken), cancellationToken);
         foreach (var relation in run.Options.Children)
         {
             await RetryFailedAsync(run, relation.Model, relation.ReadFields(), (rows, unreadable) =>
-                StoreChildRowsAsync(run, relation, rows, unreadable, cancellationToken), cancellationToken);
+                _pages.StoreAsync(run, PageReader.Children(run, relation, rows, unreadable), progress: null, cancellationToken), cancellationToken);
         }
     }
 
     private async Task RetryFailedAsync(
         Run run, string model, IReadOnlyList<string> fields, Func<List<JsonObject>, List<Unreadable>, Task> store, CancellationToken cancellationToken)
     {
-        var failed = await failures.FailedIdsAsync(run.Stream, run.Database, model, cancellationToken);
+        // A record that failed earlier in this run (read already) waits for the next run.
+        var failed = (await failures.FailedIdsAsync(run.Stream, run.Database, model, cancellationToken)).Where(id => !run.Read(model).Contains(id));
         foreach (var chunk in failed.Chunk(ReadChunk))
         {
             var existing = await run.Odoo.SearchAsync(model, [new JsonArray("id", "in", new JsonArray(chunk.Select(id => (JsonNode?)id).ToArray()))], chunk.Length, "id asc", cancellationToken);
@@ -181,31 +191,6 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             {
                 var read = await IsolatedReads.ReadAsync(run.Odoo, model, existing, fields, cancellationToken);
                 await store(read.Rows, read.Unreadable);
-            }
-        }
-    }
-
-    /// <summary>Children edited on their own (their parent's write_date unchanged): stored if their parent is synced.</summary>
-    private async Task SyncDirectChildEditsAsync(Run run, DateTimeOffset from, CancellationToken cancellationToken)
-    {
-        foreach (var relation in run.Options.Children)
-        {
-            var fields = relation.ReadFields();
-            var lastId = 0;
-            while (true)
-            {
-                var page = await IsolatedReads.PageAsync(run.Odoo, relation.Model, Window([], from, lastId), fields, run.Options.PageSize, cancellationToken);
-                if (page.Count == 0)
-                {
-                    break;
-                }
-
-                await StoreChildRowsAsync(run, relation, page.Rows, page.Unreadable, cancellationToken);
-                lastId = page.LastId;
-                if (page.Count < run.Options.PageSize)
-                {
-                    break;
-                }
             }
         }
     }
@@ -232,26 +217,23 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var gone = (await IngestedRecords.LiveIdsAsync(connection, transaction, run.Database, model, cancellationToken)).Except(inOdoo).ToList();
-            run.Counts.Add(model, "archived", await records.ArchiveAsync(connection, transaction, run.Database, model, gone, "deleted in Odoo", cancellationToken));
+            var changes = new List<RecordChanged>();
+            var archived = await IngestedRecords.ArchiveAsync(connection, transaction, run.Database, model, gone, "deleted in Odoo", changes, cancellationToken);
+            run.Counts.Add(model, "archived", archived.Count);
+
+            // A line deleted on its own leaves its order's write_date alone: the order's stored list drops it here.
+            var parents = model == run.Options.Model ? [] : archived.Where(child => child.Parent is not null).Select(child => child.Parent!.Value).ToHashSet();
+            var aligned = await ParentRelations.AlignAsync(connection, transaction, run, parents, changes, cancellationToken);
+            if (aligned > 0)
+            {
+                run.Counts.Add(run.Options.Model, "updated", aligned);
+            }
+
+            await records.PublishAsync(connection, transaction, changes, cancellationToken);
             await CommitAsync(run, transaction, cancellationToken);
             outboxSignal.Notify();
         }
     }
-
-    private static JsonArray Window(JsonArray domain, DateTimeOffset? from, int afterId)
-    {
-        var window = (JsonArray)domain.DeepClone();
-        if (from is { } start)
-        {
-            window.Add(new JsonArray("write_date", ">=", start.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
-        }
-
-        window.Add(new JsonArray("id", ">", afterId));
-        return window;
-    }
-
-    private static int? ParentId(JsonObject row, string inverse) =>
-        row[inverse] is JsonArray { Count: > 0 } pair ? (int)pair[0]! : row[inverse] is JsonValue value && value.TryGetValue<int>(out var id) ? id : null;
 
     /// <summary>
     /// Odoo's database.uuid, or null when this user may not read it (ir.config_parameter is for administrators):
@@ -276,21 +258,9 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Stream} run {Status}: {Counts}")]
     private partial void LogRun(string stream, string status, string counts);
 
-    private sealed record Run(string Stream, string Database, SyncStreamOptions Options, IOdooApi Odoo, StreamLock Lease, RunCounts Counts, List<string> Errors)
-    {
-        public DateTimeOffset? OldestFailure { get; private set; }
+    /// <summary>The run's own fence (<see cref="Run.CommitAsync"/>), for the run's writes outside its pages.</summary>
+    private static Task CommitAsync(Run run, NpgsqlTransaction transaction, CancellationToken cancellationToken) => run.CommitAsync(transaction, cancellationToken);
 
-        public bool FailureWithoutDate { get; private set; }
-
-        public void NoteFailure(string? writeDate)
-        {
-            if (writeDate is null || !DateTimeOffset.TryParse(writeDate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-            {
-                FailureWithoutDate = true;
-                return;
-            }
-
-            OldestFailure = OldestFailure is { } known && known < at ? known : at;
-        }
-    }
+    /// <summary>A page of the window scan as read: its records, where the next page starts, and whether there may be one.</summary>
+    private sealed record WindowPage(StorePage Records, int LastId, bool Full);
 }

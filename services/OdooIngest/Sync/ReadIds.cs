@@ -1,0 +1,24 @@
+namespace RealtimeSync.OdooIngest.Sync;
+
+/// <summary>
+/// The ids of one model a run has read, so no later pass of the run reads (and counts) them again. One bit per
+/// id, because Odoo's ids are dense from 1: a run that reads a million lines holds 125 KB, not a hash set of them.
+/// </summary>
+public sealed class ReadIds
+{
+    private ulong[] _words = [];
+
+    public void Add(int id)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
+        var word = id >> 6;
+        if (word >= _words.Length)
+        {
+            Array.Resize(ref _words, Math.Max(word + 1, _words.Length * 2));
+        }
+
+        _words[word] |= 1UL << (id & 63);
+    }
+
+    public bool Contains(int id) => id >= 0 && id >> 6 < _words.Length && (_words[id >> 6] & (1UL << (id & 63))) != 0;
+}

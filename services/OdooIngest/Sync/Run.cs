@@ -1,0 +1,36 @@
+using System.Globalization;
+using Npgsql;
+using RealtimeSync.OdooIngest.Odoo;
+
+namespace RealtimeSync.OdooIngest.Sync;
+
+/// <summary>One run of one stream as its passes share it: what it is syncing, its lock, its counts and errors, the ids it read, the oldest failure.</summary>
+internal sealed record Run(string Stream, string Database, SyncStreamOptions Options, IOdooApi Odoo, StreamLock Lease, RunCounts Counts, List<string> Errors)
+{
+    private readonly Dictionary<string, ReadIds> _read = [];
+
+    public DateTimeOffset? OldestFailure { get; private set; }
+
+    public bool FailureWithoutDate { get; private set; }
+
+    /// <summary>The ids of <paramref name="model"/> this run has read: a later pass of the run skips them.</summary>
+    public ReadIds Read(string model) => _read.TryGetValue(model, out var ids) ? ids : _read[model] = new ReadIds();
+
+    public void NoteFailure(string? writeDate)
+    {
+        if (writeDate is null || !DateTimeOffset.TryParse(writeDate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            FailureWithoutDate = true;
+            return;
+        }
+
+        OldestFailure = OldestFailure is { } known && known < at ? known : at;
+    }
+
+    /// <summary>Every write of a run commits only while the run still holds its stream's lock (the fence).</summary>
+    public async Task CommitAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await Lease.AssertHeldAsync(transaction.Connection!, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
