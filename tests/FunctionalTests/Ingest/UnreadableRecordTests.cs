@@ -44,7 +44,8 @@ public abstract class UnreadableRecordTests(RealtimeSystem system, string protoc
             Assert.Equal(protocol, (string?)run["protocol"]);
             Assert.Contains(run["errors"]!.AsArray(), error => ((string?)error)!.Contains($"purchase.order {unreadable}: ") && ((string?)error)!.Contains("simulated server error"));
             Assert.Contains(run["errors"]!.AsArray(), error => ((string?)error)!.Contains($"its purchase.order.line {line} could not be read"));
-            Assert.Contains(run["errors"]!.AsArray(), error => ((string?)error)!.StartsWith($"purchase.order.line {line}: ", StringComparison.Ordinal));
+            // Read once a run: the line, read (and refused) with its order, is not read again on its own; its order is retried.
+            Assert.DoesNotContain(run["errors"]!.AsArray(), error => ((string?)error)!.StartsWith($"purchase.order.line {line}: ", StringComparison.Ordinal));
             var rows = await _ingest.RowsAsync("purchase.order");
             Assert.All(orders.Except([unreadable, withUnreadableLine]), id => Assert.True(rows.ContainsKey(id)));
             Assert.False(rows.ContainsKey(unreadable));
