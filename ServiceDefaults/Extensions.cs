@@ -8,6 +8,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using RealtimeSync.ServiceDefaults;
 using RealtimeSync.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
@@ -128,7 +129,7 @@ public static class ServiceDefaultsExtensions
 
         app.UseRequestTimeouts(); // after routing (WebApplication routes first), so streaming endpoints can opt out
 
-        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = RealtimeSync.ServiceDefaults.ReadinessReport.WriteAsync }).AllowAnonymous();
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = ReadinessReport.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LivenessTag) }).AllowAnonymous();
         return app;
     }

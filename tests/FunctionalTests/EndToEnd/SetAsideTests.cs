@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Aspire.Hosting.Testing;
 using Npgsql;
 using NpgsqlTypes;
 using RealtimeSync.Contracts;
@@ -90,8 +89,6 @@ public sealed class SetAsideTests(RealtimeSystem system)
     public async Task A_redis_outage_holds_change_notifiers_queue_and_sets_nothing_aside()
     {
         var collection = Topics.UniqueCollection();
-        // Redis's own check waits out its 5 s connect timeout before it answers.
-        using var probe = new HttpClient { BaseAddress = system.App.GetEndpoint("change-notifier", "http"), Timeout = TimeSpan.FromSeconds(15) };
         Guid? eventId = null;
 
         await system.StopResourceAsync("redis");
@@ -102,7 +99,7 @@ public sealed class SetAsideTests(RealtimeSystem system)
             Assert.Equal(HttpStatusCode.Created, write.StatusCode);
             // change-notifier now fails on Redis with the event in hand: it must hold it, not set it aside.
             await Wait.UntilAsync(async () => (eventId = await PublishedEventAsync(collection)) is not null, Patience, "the write's event did not leave the outbox");
-            await Wait.UntilAsync(async () => await ReadinessAsync(probe) is { } report && report.StartsWith("503 Unhealthy\nStackExchange.Redis: Unhealthy", StringComparison.Ordinal),
+            await Wait.UntilAsync(async () => await Readiness.ReportAsync(system, "change-notifier") is { } report && report.StartsWith("503 Unhealthy\nStackExchange.Redis: Unhealthy", StringComparison.Ordinal),
                 Patience, "change-notifier did not report Redis as unavailable");
         }
         finally
@@ -183,25 +180,10 @@ public sealed class SetAsideTests(RealtimeSystem system)
     /// </summary>
     private async Task WaitForReadinessAsync(string service, string status, string? check = null)
     {
-        using var probe = new HttpClient { BaseAddress = system.App.GetEndpoint(service, "http"), Timeout = TimeSpan.FromSeconds(5) };
-        await Wait.UntilAsync(async () => await ReadinessAsync(probe) is { } report
+        await Wait.UntilAsync(async () => await Readiness.ReportAsync(system, service) is { } report
                 && report.Split('\n')[0] == $"200 {status}"
                 && (check is null || report.Split('\n').Any(line => line.StartsWith($"{check}: {status} - ", StringComparison.Ordinal))),
             Patience, $"{service} /health did not answer 200 {status}{(check is null ? "" : " naming " + check)}");
-    }
-
-    /// <summary>"{status code} {body}" of <c>/health</c>, or null while the probe gets no answer.</summary>
-    private static async Task<string?> ReadinessAsync(HttpClient probe)
-    {
-        try
-        {
-            using var response = await probe.GetAsync("/health");
-            return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return null;
-        }
     }
 
     private async Task<Guid?> PublishedEventAsync(string collection)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using Aspire.Hosting.Testing;
 using RealtimeSync.FunctionalTests.Infrastructure;
 
 namespace RealtimeSync.FunctionalTests.EndToEnd;
@@ -19,8 +18,7 @@ public sealed class SupervisionTests(RealtimeSystem system)
         await Wait.UntilAsync(() => system.ProcessIds("change-notifier").Single() is { } pid && pid != crashed, TimeSpan.FromMinutes(1),
             "the AppHost did not restart change-notifier within a minute");
         // The new process answers its readiness probe once its bus and Redis are connected.
-        using var probe = new HttpClient { BaseAddress = system.App.GetEndpoint("change-notifier", "http"), Timeout = TimeSpan.FromSeconds(5) };
-        await Wait.UntilAsync(async () => await ReadyAsync(probe), TimeSpan.FromMinutes(1), "the restarted change-notifier did not become ready within a minute");
+        await Readiness.UntilReadyAsync(system, "change-notifier", TimeSpan.FromMinutes(1), "the restarted change-notifier did not become ready within a minute");
 
         var collection = Topics.UniqueCollection();
         await using var client = await system.ConnectAsync("viewer-1", "viewer");
@@ -30,18 +28,5 @@ public sealed class SupervisionTests(RealtimeSystem system)
 
         var message = await client.NextMessageAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("after-crash", (string?)message["payload"]!["id"]);
-    }
-
-    private static async Task<bool> ReadyAsync(HttpClient probe)
-    {
-        try
-        {
-            using var response = await probe.GetAsync("/health");
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return false;
-        }
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Aspire.Hosting.Testing;
 using Npgsql;
 using RealtimeSync.FunctionalTests.Infrastructure;
 
@@ -93,8 +92,7 @@ public sealed class RunLogTests(RealtimeSystem system) : IAsyncLifetime
             release.Set();
             await Wait.UntilAsync(() => system.ProcessIds("odoo-ingest").Single() is { } pid && pid != crashed, TimeSpan.FromMinutes(1),
                 "the AppHost did not restart odoo-ingest within a minute");
-            using var probe = new HttpClient { BaseAddress = system.App.GetEndpoint("odoo-ingest", "http"), Timeout = TimeSpan.FromSeconds(5) };
-            await Wait.UntilAsync(async () => await HealthyAsync(probe), TimeSpan.FromMinutes(1), "the restarted odoo-ingest did not become healthy within a minute");
+            await Readiness.UntilReadyAsync(system, "odoo-ingest", TimeSpan.FromMinutes(1), "the restarted odoo-ingest did not become healthy within a minute");
         }
         finally
         {
@@ -221,14 +219,5 @@ public sealed class RunLogTests(RealtimeSystem system) : IAsyncLifetime
     {
         await using var command = db.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>Whether the service answers its /health with success; a refused or timed-out connection (still restarting) is a no.</summary>
-    private static async Task<bool> HealthyAsync(HttpClient probe)
-    {
-        var answer = probe.GetAsync("/health");
-        await answer.ContinueWith(_ => { }, TaskScheduler.Default);
-        using var response = answer.IsCompletedSuccessfully ? answer.Result : null;
-        return response?.IsSuccessStatusCode == true;
     }
 }
