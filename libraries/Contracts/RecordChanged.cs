@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace RealtimeSync.Contracts;
 
 /// <summary>
-/// Integration event: one committed change to one record, from any source (merge-api, odoo-ingest).
+/// One committed change to one record, from any source (merge-api, odoo-ingest); it travels in a <see cref="RecordChanges"/> batch.
 /// Carries the new values of the changed fields so that consumers never read back from the writer.
 /// </summary>
 /// <param name="EventId">Unique per committed change; redeliveries keep it, so consumers deduplicate by it.</param>

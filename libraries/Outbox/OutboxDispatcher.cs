@@ -1,7 +1,10 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using RealtimeSync.Contracts;
 using RealtimeSync.ServiceDefaults;
 
 namespace RealtimeSync.Outbox;
@@ -70,48 +73,122 @@ public sealed partial class OutboxDispatcher(
         }
 
         var pending = await ReadPendingAsync(connection, transaction, cancellationToken);
-        var published = new List<long>(pending.Count);
-        var setAside = 0;
+        var batch = new DispatchBatch(connection, transaction, cancellationToken);
+        var ready = new List<(PendingRow Row, RecordChanged Change)>(pending.Count);
         foreach (var row in pending)
         {
+            RecordChanged change;
             try
             {
-                await PublishAsync(row, cancellationToken);
-                published.Add(row.Seq);
+                change = OutboxTable.Deserialize(row.Payload);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
             {
-                var brokers = PublishFailure.IsBrokers(ex);
-                var attempts = brokers ? row.Attempts : row.Attempts + 1;
-                var error = $"{ex.GetType().Name}: {ex.Message}";
-                if (brokers || attempts < options.MaxAttempts)
-                {
-                    // Keep what did go out, note the failure on the row that stopped the batch, and let the loop back off.
-                    await MarkPublishedAsync(connection, transaction, published, cancellationToken);
-                    await NoteFailureAsync(connection, transaction, row.Seq, attempts, error, setAside: false, cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
-                    throw;
-                }
-
-                await NoteFailureAsync(connection, transaction, row.Seq, attempts, error, setAside: true, cancellationToken);
-                LogSetAside(ex, row.Seq, row.EventId, attempts);
-                setAside++;
+                // What went before it leaves first, so the rows keep their order around the one that fails.
+                await PublishAsync(batch, ready);
+                ready.Clear();
+                await FailAsync(batch, row, ex);
+                continue;
             }
+
+            ready.Add((row, change));
         }
 
-        await MarkPublishedAsync(connection, transaction, published, cancellationToken);
+        await PublishAsync(batch, ready);
+        await MarkPublishedAsync(connection, transaction, batch.Published, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return published.Count + setAside;
+        return batch.Published.Count + batch.SetAside;
     }
 
-    private async Task PublishAsync(PendingRow row, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes consecutive rows as one <see cref="RecordChanges"/> message. When the broker refuses the batch for a reason
+    /// of the message's own, each row goes alone, so the failure lands on the row that causes it.
+    /// </summary>
+    private async Task PublishAsync(DispatchBatch batch, List<(PendingRow Row, RecordChanged Change)> rows)
     {
-        var change = OutboxTable.Deserialize(row.Payload);
-        // Inside an activity parented to the change's own trace, so MassTransit sends that trace on with the message.
-        using var activity = OutboxTelemetry.StartPublish(row.TraceParent, row.TraceState, change);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.PublishTimeout);
-        await bus.Publish(change, context => context.MessageId = change.EventId, timeout.Token);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await PublishAsync(rows, batch.CancellationToken);
+            batch.Published.AddRange(rows.Select(item => item.Row.Seq));
+        }
+        catch (Exception ex) when (!batch.CancellationToken.IsCancellationRequested && !PublishFailure.IsBrokers(ex) && rows.Count > 1)
+        {
+            foreach (var item in rows)
+            {
+                await PublishAsync(batch, [item]);
+            }
+        }
+        catch (Exception ex) when (!batch.CancellationToken.IsCancellationRequested)
+        {
+            await FailAsync(batch, rows[0].Row, ex);
+        }
+    }
+
+    private async Task PublishAsync(List<(PendingRow Row, RecordChanged Change)> rows, CancellationToken cancellationToken)
+    {
+        // One "outbox publish" span per change, each a child of the trace its change was committed in (a root when the row has
+        // none). A batch of one publishes inside its span, so MassTransit's spans join the change's trace too.
+        var outer = Activity.Current;
+        var spans = rows.Select(item => OutboxTelemetry.StartPublish(item.Row.TraceParent, item.Row.TraceState, item.Change)).ToList();
+        try
+        {
+            var changes = rows.Select((item, index) => spans[index] is { IdFormat: ActivityIdFormat.W3C } span
+                ? new TracedChange(item.Change, span.Id, span.TraceStateString)
+                : new TracedChange(item.Change, item.Row.TraceParent, item.Row.TraceState)).ToList();
+            Activity.Current = rows.Count == 1 ? spans[0] : outer;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.PublishTimeout);
+            await bus.Publish(new RecordChanges(changes), context => context.MessageId = rows[0].Change.EventId, timeout.Token);
+        }
+        finally
+        {
+            Activity.Current = outer;
+            foreach (var span in spans)
+            {
+                span?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A row that failed: the broker's failure, or one of the row's own short of <see cref="OutboxOptions.MaxAttempts"/>, keeps
+    /// what went out, notes the failure on the row, commits and throws, so the loop backs off; past it the row is set aside.
+    /// </summary>
+    private async Task FailAsync(DispatchBatch batch, PendingRow row, Exception ex)
+    {
+        var brokers = PublishFailure.IsBrokers(ex);
+        var attempts = brokers ? row.Attempts : row.Attempts + 1;
+        var error = $"{ex.GetType().Name}: {ex.Message}";
+        if (brokers || attempts < options.MaxAttempts)
+        {
+            await MarkPublishedAsync(batch.Connection, batch.Transaction, batch.Published, batch.CancellationToken);
+            await NoteFailureAsync(batch.Connection, batch.Transaction, row.Seq, attempts, error, setAside: false, batch.CancellationToken);
+            await batch.Transaction.CommitAsync(batch.CancellationToken);
+            ExceptionDispatchInfo.Throw(ex);
+        }
+
+        await NoteFailureAsync(batch.Connection, batch.Transaction, row.Seq, attempts, error, setAside: true, batch.CancellationToken);
+        LogSetAside(ex, row.Seq, row.EventId, attempts);
+        batch.SetAside++;
+    }
+
+    /// <summary>One dispatch's transaction and what it has dealt with so far.</summary>
+    private sealed class DispatchBatch(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        public NpgsqlConnection Connection => connection;
+
+        public NpgsqlTransaction Transaction => transaction;
+
+        public CancellationToken CancellationToken => cancellationToken;
+
+        public List<long> Published { get; } = [];
+
+        public int SetAside { get; set; }
     }
 
     private async Task<List<PendingRow>> ReadPendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

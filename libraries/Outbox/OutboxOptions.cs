@@ -5,7 +5,8 @@ public sealed class OutboxOptions
     /// <summary>The PostgreSQL schema of the owning service; the outbox table lives beside its data.</summary>
     public string Schema { get; set; } = "public";
 
-    public int BatchSize { get; set; } = 100;
+    /// <summary>Rows read per dispatch, published as one message (<see cref="RealtimeSync.Contracts.RecordChanges"/>).</summary>
+    public int BatchSize { get; set; } = 500;
 
     /// <summary>How often the table is swept when nothing signalled a new row (another replica may have written).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

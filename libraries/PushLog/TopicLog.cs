@@ -10,86 +10,117 @@ namespace RealtimeSync.PushLog;
 /// <summary>
 /// The per-topic replay log in Redis, and the only code that speaks Redis about topics. Per topic a
 /// hash holds the epoch, the last offset and the last change time; a stream holds the messages, with
-/// entry ids <c>{offset}-0</c> so replay after an offset is one XRANGE. Appends are one Lua script:
-/// drop a redelivered event, take each topic's next offset, append (bounded by count, expiring when
-/// idle; the head expires too, much later), publish for fan-out; Redis runs it atomically, so a crash leaves all of it or none. The published
-/// copy ends with the change's W3C <c>traceparent</c> (the logged one does not), so each instance's delivery joins the change's trace. Times in the log
+/// entry ids <c>{offset}-0</c> so replay after an offset is one XRANGE. Appends are one Lua script per batch:
+/// per message drop a redelivered event, take each topic's next offset, append (bounded by count, expiring when
+/// idle; the head expires too, much later); then publish the batch's messages for fan-out as one pub/sub message,
+/// one per line. Redis runs it atomically, so a crash leaves all of it or none. Each published copy ends with its change's W3C
+/// <c>traceparent</c> (the logged one does not), so each instance's delivery joins the change's trace. Times in the log
 /// (<c>t</c>, <c>changedAt</c>) are Redis's own clock when the message was logged, never a writer's clock.
 /// </summary>
 public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOptions> options)
 {
+    // ARGV: 1 deduplication ms, 2 max messages, 3 max age ms, 4 channel, 5 a new epoch, 6 head retention ms; then per message
+    // its topic count n, body, traceparent and n topics as JSON strings. KEYS per message: its event key ('' for none), then
+    // each topic's head and log keys.
     private const string AppendScript = """
-        if KEYS[1] ~= '' then
-          local done = redis.call('GET', KEYS[1])
-          if done then return done end
-        end
         local clock = redis.call('TIME')
         local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
-        local offsets = {}
-        for i = 1, (#KEYS - 1) / 2 do
-          local headKey, logKey = KEYS[2 * i], KEYS[2 * i + 1]
-          local epoch = redis.call('HGET', headKey, 'epoch')
-          if not epoch then
-            epoch = ARGV[6]
-            redis.call('DEL', headKey, logKey)
-            redis.call('HSET', headKey, 'epoch', epoch)
-          end
-          local offset = redis.call('HINCRBY', headKey, 'offset', 1)
-          redis.call('HSET', headKey, 'changedAt', now)
-          local message = '{"topic":' .. ARGV[9 + i] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '",' .. ARGV[5]
-          redis.call('XADD', logKey, 'MAXLEN', ARGV[2], offset .. '-0', 'm', message, 't', now)
-          redis.call('PEXPIRE', logKey, ARGV[3])
-          redis.call('PEXPIRE', headKey, ARGV[8])
-          if ARGV[9] ~= '' then
-            redis.call('PUBLISH', ARGV[4], string.sub(message, 1, -2) .. ',"traceparent":"' .. ARGV[9] .. '"}')
+        local results, published = {}, {}
+        local k, a = 1, 7
+        while a <= #ARGV do
+          local count, body, trace, eventKey = tonumber(ARGV[a]), ARGV[a + 1], ARGV[a + 2], KEYS[k]
+          local done = eventKey ~= '' and redis.call('GET', eventKey)
+          if done then
+            results[#results + 1] = done
           else
-            redis.call('PUBLISH', ARGV[4], message)
+            local offsets = {}
+            for i = 1, count do
+              local headKey, logKey = KEYS[k + 2 * i - 1], KEYS[k + 2 * i]
+              local epoch = redis.call('HGET', headKey, 'epoch')
+              if not epoch then
+                epoch = ARGV[5]
+                redis.call('DEL', headKey, logKey)
+                redis.call('HSET', headKey, 'epoch', epoch)
+              end
+              local offset = redis.call('HINCRBY', headKey, 'offset', 1)
+              redis.call('HSET', headKey, 'changedAt', now)
+              local message = '{"topic":' .. ARGV[a + 2 + i] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '",' .. body
+              redis.call('XADD', logKey, 'MAXLEN', ARGV[2], offset .. '-0', 'm', message, 't', now)
+              redis.call('PEXPIRE', logKey, ARGV[3])
+              redis.call('PEXPIRE', headKey, ARGV[6])
+              if trace ~= '' then
+                published[#published + 1] = string.sub(message, 1, -2) .. ',"traceparent":"' .. trace .. '"}'
+              else
+                published[#published + 1] = message
+              end
+              offsets[i] = offset
+            end
+            local summary = table.concat(offsets, ',')
+            if eventKey ~= '' then redis.call('SET', eventKey, summary, 'PX', ARGV[1]) end
+            results[#results + 1] = summary
           end
-          offsets[i] = offset
+          k = k + 1 + 2 * count
+          a = a + 3 + count
         end
-        local summary = table.concat(offsets, ',')
-        if KEYS[1] ~= '' then redis.call('SET', KEYS[1], summary, 'PX', ARGV[1]) end
-        return summary
+        if #published > 0 then redis.call('PUBLISH', ARGV[4], table.concat(published, '\n')) end
+        return results
         """;
 
     /// <summary>
-    /// Appends one message to each of <paramref name="topics"/> and publishes it; returns each topic's offset.
-    /// With an <paramref name="eventId"/>, a second append of the same event returns the first offsets and publishes nothing.
-    /// <paramref name="body"/> is the rest of the message as a serialized JSON object; the envelope (topic, offset, epoch) goes in front.
-    /// The current activity's W3C traceparent travels with the published copy only: readers of the log never see it.
+    /// Appends one message to each of <paramref name="topics"/> and publishes it; returns each topic's offset. The current
+    /// activity's W3C traceparent travels with the published copy. See <see cref="AppendManyAsync"/>.
     /// </summary>
-    public async Task<long[]> AppendAsync(string? eventId, IReadOnlyList<string> topics, string body, long timestamp)
+    public async Task<long[]> AppendAsync(string? eventId, IReadOnlyList<string> topics, string body) =>
+        (await AppendManyAsync([new TopicAppend(eventId, topics, body, CurrentTraceParent())]))[0];
+
+    /// <summary>
+    /// Appends each message to its topics, in order, in one atomic script, and publishes them as one pub/sub message;
+    /// returns each message's offsets (a redelivered event's first offsets, publishing nothing for it).
+    /// </summary>
+    public async Task<IReadOnlyList<long[]>> AppendManyAsync(IReadOnlyList<TopicAppend> appends)
     {
-        if (!body.StartsWith('{') || body.Length < 3)
-        {
-            throw new ArgumentException("The body must be a serialized, non-empty JSON object.", nameof(body));
-        }
-
-        var keys = new List<RedisKey> { eventId is null ? string.Empty : $"rs:event:{eventId}" };
-        foreach (var topic in topics)
-        {
-            keys.Add(PushChannel.HeadKey(topic));
-            keys.Add(PushChannel.LogKey(topic));
-        }
-
         var settings = options.Value;
+        var keys = new List<RedisKey>();
         var values = new List<RedisValue>
         {
             (long)settings.DeduplicationWindow.TotalMilliseconds,
             settings.MaxMessages,
             (long)settings.MaxAge.TotalMilliseconds,
             PushChannel.Name,
-            body[1..],
             Guid.NewGuid().ToString("N"),
-            timestamp,
             (long)settings.HeadRetention.TotalMilliseconds,
-            Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent } && TraceParent.IsMatch(traceParent) ? traceParent : string.Empty,
         };
-        values.AddRange(topics.Select(topic => (RedisValue)JsonSerializer.Serialize(topic)));
+        foreach (var append in appends)
+        {
+            // Published messages are separated by line breaks, which compact JSON never holds outside its strings.
+            if (!append.Body.StartsWith('{') || append.Body.Length < 3 || append.Body.Contains('\n') || append.Body.Contains('\r'))
+            {
+                throw new ArgumentException("A body must be a compact serialized, non-empty JSON object.", nameof(appends));
+            }
 
-        var result = (string?)await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keys.ToArray(), values.ToArray());
-        return (result ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToArray();
+            keys.Add(append.EventId is null ? string.Empty : $"rs:event:{append.EventId}");
+            values.Add(append.Topics.Count);
+            values.Add(append.Body[1..]);
+            values.Add(append.TraceParent is { } trace && TraceParent.IsMatch(trace) ? trace : string.Empty);
+            foreach (var topic in append.Topics)
+            {
+                keys.Add(PushChannel.HeadKey(topic));
+                keys.Add(PushChannel.LogKey(topic));
+                values.Add(JsonSerializer.Serialize(topic));
+            }
+        }
+
+        if (appends.Count == 0)
+        {
+            return [];
+        }
+
+        var results = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keys.ToArray(), values.ToArray()))!;
+        return results.Select(result => ((string?)result ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToArray()).ToList();
     }
+
+    /// <summary>The current activity's W3C traceparent, for a message appended inside the change's own activity.</summary>
+    public static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent } ? traceParent : null;
 
     public async Task<IReadOnlyList<TopicHead>> HeadsAsync(IReadOnlyList<string> topics)
     {

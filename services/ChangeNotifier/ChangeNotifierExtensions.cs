@@ -10,7 +10,7 @@ public static class ChangeNotifierExtensions
         builder.AddRedisClient("redis");
         builder.AddTopicLog();
         builder.Services.Configure<RealtimeOptions>(builder.Configuration.GetSection("Realtime"));
-        builder.AddRabbitMqBus("rabbitmq", bus => bus.AddConsumer<RecordChangedConsumer, RecordChangedConsumerDefinition>());
+        builder.AddRabbitMqBus("rabbitmq", bus => bus.AddConsumer<RecordChangesConsumer, RecordChangesConsumerDefinition>());
 
         // Events it cannot apply: kept in Redis, counted, and shown in readiness.
         builder.Services.Configure<SetAsideOptions>(builder.Configuration.GetSection("SetAside"));

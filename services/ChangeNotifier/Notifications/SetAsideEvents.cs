@@ -43,8 +43,14 @@ public sealed class SetAsideEvents(IConnectionMultiplexer redis, IOptions<SetAsi
         return (long)kept == 1;
     }
 
-    /// <summary>An applied event is set aside no more. Fire and forget: it costs the message no round trip, and a missed removal only leaves a stale entry.</summary>
-    public void Forget(Guid eventId) => redis.GetDatabase().HashDelete(Key, eventId.ToString(), CommandFlags.FireAndForget);
+    /// <summary>Applied events are set aside no more. Fire and forget, one command a batch: a missed removal only leaves a stale entry.</summary>
+    public void Forget(IReadOnlyCollection<Guid> eventIds)
+    {
+        if (eventIds.Count > 0)
+        {
+            redis.GetDatabase().HashDelete(Key, eventIds.Select(id => (RedisValue)id.ToString()).ToArray(), CommandFlags.FireAndForget);
+        }
+    }
 
     /// <summary>How many are kept, and how many were not for the bound.</summary>
     public async Task<(long Kept, long Overflow)> CountAsync()

@@ -5,7 +5,8 @@ namespace RealtimeSync.PushGateway.Delivery;
 
 /// <summary>
 /// Listens on the Redis channel every instance shares and offers each message to this instance's
-/// subscriptions of its topic. A channel message queue hands messages over one at a time in publish order,
+/// subscriptions of its topic. A channel message carries a batch of messages, one per line (<see cref="PushLog.TopicLog"/>);
+/// a message whose topic nobody here holds is skipped on its first property, unparsed. A channel message queue hands messages over one at a time in publish order,
 /// which the subscriptions rely on (a handler given to SubscribeAsync may run concurrently); a message lost here is recovered from the topic log by the gap check. A gap is
 /// only seen when a later message arrives, so after the subscription connection comes back (a failover, a
 /// network cut, Redis dropping a slow subscriber) every subscription also catches up from the log: what was
@@ -22,7 +23,7 @@ public sealed partial class RedisFanout(IConnectionMultiplexer redis, Subscripti
     {
         redis.ConnectionRestored += OnConnectionRestored;
         _messages = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(PushChannel.Name));
-        _messages.OnMessage(message => Offer(message.Message!));
+        _messages.OnMessage(message => OfferAll(message.Message!));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -60,6 +61,20 @@ public sealed partial class RedisFanout(IConnectionMultiplexer redis, Subscripti
             {
                 subscription.CatchUp();
             }
+        }
+    }
+
+    private void OfferAll(string batch)
+    {
+        foreach (var line in batch.AsSpan().EnumerateLines())
+        {
+            var topic = RoutedMessage.TopicOf(line);
+            if (line.IsEmpty || (!topic.IsEmpty && !registry.HasSubscribers(topic)))
+            {
+                continue;
+            }
+
+            Offer(line.ToString());
         }
     }
 

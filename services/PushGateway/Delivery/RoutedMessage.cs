@@ -9,6 +9,25 @@ public sealed record RoutedMessage(string Topic, long Offset, string Epoch, stri
     /// <summary>The change's W3C trace context, which a published copy carries as its last property (removed from <see cref="Json"/>).</summary>
     public string? TraceParent { get; init; }
 
+    private const string TopicFirst = "{\"topic\":\"";
+
+    /// <summary>
+    /// The topic of a message as the topic log writes it (topic first, a topic needing no escapes), read without parsing the
+    /// rest: most messages on a busy channel are for topics an instance has no subscriber of. Empty when the message starts
+    /// otherwise, and then only a full parse can tell.
+    /// </summary>
+    public static ReadOnlySpan<char> TopicOf(ReadOnlySpan<char> json)
+    {
+        if (!json.StartsWith(TopicFirst, StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        var rest = json[TopicFirst.Length..];
+        var end = rest.IndexOfAny('"', '\\');
+        return end > 0 && rest[end] == '"' ? rest[..end] : [];
+    }
+
     public static RoutedMessage? TryParse(string json)
     {
         try

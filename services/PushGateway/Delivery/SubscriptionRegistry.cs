@@ -67,6 +67,9 @@ public sealed class SubscriptionRegistry
     /// <summary>Topics with at least one subscriber on this instance.</summary>
     public int TopicCount => _byTopic.Count;
 
+    /// <summary>Whether a subscription here holds <paramref name="topic"/>, looked up without making a string of it.</summary>
+    public bool HasSubscribers(ReadOnlySpan<char> topic) => _byTopic.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(topic);
+
     public IEnumerable<TopicSubscription> SubscribersOf(string topic) =>
         _byTopic.TryGetValue(topic, out var subscribers) ? subscribers.Values : [];
 }

@@ -75,7 +75,7 @@ public static class SendEndpoints
             ["correlationId"] = message.CorrelationId,
             ["origin"] = http.Request.Headers["X-Connection-Id"].FirstOrDefault(),
         };
-        await log.AppendAsync(id, topics, body.ToJsonString(), timestamp);
+        await log.AppendAsync(id, topics, body.ToJsonString());
         await userQueues.NoteAppendAsync(topics);
         return Results.Ok(new { success = true, messageId = id, timestamp, topics });
     }

@@ -40,7 +40,7 @@ public sealed class LateLiveMessageTests(RealtimeSystem system)
 
     private static async Task<RoutedMessage> AppendAsync(TopicLog log, string topic, int n)
     {
-        var offset = (await log.AppendAsync(null, [topic], $"{{\"type\":\"note\",\"payload\":{{\"n\":{n}}}}}", 0))[0];
+        var offset = (await log.AppendAsync(null, [topic], $"{{\"type\":\"note\",\"payload\":{{\"n\":{n}}}}}"))[0];
         var read = await log.ReadAfterAsync(topic, null, offset - 1, 1);
         return RoutedMessage.TryParse(read.Messages.Single().Json)!;
     }

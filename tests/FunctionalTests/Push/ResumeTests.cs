@@ -62,7 +62,7 @@ public sealed class ResumeTests(RealtimeSystem system)
         {
             for (var n = 1; n <= 300; n++)
             {
-                await log.AppendAsync(null, [topic], $"{{\"type\":\"note\",\"payload\":{{\"n\":{n}}}}}", 0);
+                await log.AppendAsync(null, [topic], $"{{\"type\":\"note\",\"payload\":{{\"n\":{n}}}}}");
             }
         }
 

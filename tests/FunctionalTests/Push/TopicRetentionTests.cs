@@ -15,7 +15,7 @@ public sealed class TopicRetentionTests(RealtimeSystem system)
         var log = RealtimeSystem.TopicLog(redis, new TopicLogOptions { MaxAge = TimeSpan.FromSeconds(1), HeadRetention = TimeSpan.FromSeconds(2) });
         var topic = $"records/{Topics.UniqueCollection()}/1";
 
-        await log.AppendAsync(null, [topic], """{"type":"note"}""", 0);
+        await log.AppendAsync(null, [topic], """{"type":"note"}""");
         var first = (await log.HeadsAsync([topic]))[0];
         var database = redis.GetDatabase();
         Assert.InRange((await database.KeyTimeToLiveAsync(PushChannel.HeadKey(topic)))!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(2));
@@ -23,7 +23,7 @@ public sealed class TopicRetentionTests(RealtimeSystem system)
 
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.Null((await log.HeadsAsync([topic]))[0].Epoch);
-        var offsets = await log.AppendAsync(null, [topic], """{"type":"note"}""", 0);
+        var offsets = await log.AppendAsync(null, [topic], """{"type":"note"}""");
         var second = (await log.HeadsAsync([topic]))[0];
 
         Assert.Equal(1, first.Offset);

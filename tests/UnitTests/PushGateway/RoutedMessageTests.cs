@@ -25,4 +25,17 @@ public sealed class RoutedMessageTests
         Assert.Null(message.TraceParent);
         Assert.Equal(Logged, message.Json);
     }
+
+    [Theory]
+    [InlineData(Logged, "records/settings")]
+    [InlineData("""{"topic":"records/purchase.order/7","offset":1}""", "records/purchase.order/7")]
+    [InlineData("""{"offset":3,"topic":"records/settings"}""", "")] // not as the log writes it: only a full parse can tell
+    [InlineData("""{"topic":"rec\u006frds/x","offset":1}""", "")] // escaped: a full parse reads it
+    [InlineData("""{"topic":"","offset":1}""", "")]
+    [InlineData("""{"topic":"records/x""", "")] // cut short
+    [InlineData("", "")]
+    public void The_topic_is_read_from_the_first_property_without_a_parse_or_not_at_all(string json, string topic)
+    {
+        Assert.Equal(topic, RoutedMessage.TopicOf(json).ToString());
+    }
 }
