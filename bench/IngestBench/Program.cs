@@ -8,18 +8,20 @@ using RealtimeSync.OdooIngest.Odoo;
 using RealtimeSync.OdooSimulator;
 
 // odoo-ingest benchmark (docs/benchmarks.md): a first sync of N purchase orders x M lines from the simulated Odoo,
-// against the bare cost of fetching the same pages with the same client and no storage, and odoo-ingest's peak memory.
+// against the bare cost of fetching the same pages with the same client and no storage, odoo-ingest's peak memory,
+// and the CPU time each process of the system spent during the sync. The data reaches the system's Odoo once the
+// system has started, so the sync is measured on its own, not mixed with seven processes starting.
 //   dotnet run -c Release --project bench/IngestBench -- [orders=10000] [lines=10] [protocol=xmlrpc|json2]
 var orders = args.Length > 0 ? int.Parse(args[0]) : 10_000;
 var linesPerOrder = args.Length > 1 ? int.Parse(args[1]) : 10;
 var protocol = args.Length > 2 ? args[2] : "xmlrpc";
 var state = Path.Combine(Path.GetTempPath(), "realtimesync-ingest-bench-" + Guid.NewGuid().ToString("N")[..8]);
 
-await using var odoo = await OdooSimulatorServer.StartAsync(new OdooSimulatorOptions());
-OdooSeed.PurchaseOrders(odoo.Database, orders, linesPerOrder, DateTimeOffset.UtcNow.AddMinutes(-1));
-
-// Bare fetch: the same pages (200 orders, then their lines by id) with the same client, nothing stored.
-var transport = new OdooTransport(new HttpClient(), new OdooOptions { Url = odoo.Url.ToString(), Database = "odoo", Login = "admin", Password = "admin", ApiKey = "simulated-api-key" });
+// Bare fetch: the same pages (200 orders, then their lines by id) with the same client, nothing stored, from a simulated
+// Odoo of its own seeded the same way.
+var bareOdoo = await OdooSimulatorServer.StartAsync(new OdooSimulatorOptions());
+OdooSeed.PurchaseOrders(bareOdoo.Database, orders, linesPerOrder, DateTimeOffset.UtcNow.AddMinutes(-1));
+var transport = new OdooTransport(new HttpClient(), new OdooOptions { Url = bareOdoo.Url.ToString(), Database = "odoo", Login = "admin", Password = "admin", ApiKey = "simulated-api-key" });
 IOdooApi api = protocol == "json2" ? new Json2OdooApi(transport) : new XmlRpcOdooApi(transport);
 var bare = Stopwatch.StartNew();
 var fetched = 0;
@@ -43,6 +45,9 @@ for (var lastId = 0; ;)
 
 bare.Stop();
 Console.WriteLine($"bare fetch over {protocol}: {fetched} records in {bare.Elapsed.TotalSeconds:0.00} s ({fetched / bare.Elapsed.TotalSeconds:0} records/s)");
+await bareOdoo.DisposeAsync();
+
+await using var odoo = await OdooSimulatorServer.StartAsync(new OdooSimulatorOptions());
 
 var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
     [$"--AppHost:StateDirectory={state}", "--AppHost:Durable=false",
@@ -56,7 +61,31 @@ foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
 }
 await using var app = await builder.BuildAsync();
 await app.StartAsync();
-await app.ResourceNotifications.WaitForResourceHealthyAsync("odoo-ingest");
+foreach (var project in builder.Resources.OfType<ProjectResource>())
+{
+    await app.ResourceNotifications.WaitForResourceHealthyAsync(project.Name);
+}
+
+// Every resource's process (services and local servers), to say where the sync's CPU time went.
+var processes = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+using var watching = new CancellationTokenSource();
+_ = Task.Run(async () =>
+{
+    await foreach (var update in app.ResourceNotifications.WatchAsync(watching.Token))
+    {
+        if (update.Resource is ProjectResource or ExecutableResource && update.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value is { } pid)
+        {
+            processes[update.ResourceId] = Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+});
+// Healthy services mean their servers run; each replica reports its pid a moment after it starts.
+var projects = builder.Resources.OfType<ProjectResource>().Select(project => project.Name).ToList();
+for (var waited = Stopwatch.StartNew(); !projects.All(project => processes.Keys.Any(id => id.StartsWith(project, StringComparison.Ordinal))) && waited.Elapsed < TimeSpan.FromSeconds(60);)
+{
+    await Task.Delay(100);
+}
+
 await using var db = NpgsqlDataSource.Create(await app.GetConnectionStringAsync("ingestdb") ?? throw new InvalidOperationException("no ingestdb"));
 var deadline = DateTime.UtcNow.AddMinutes(15);
 
@@ -69,9 +98,26 @@ await using (var schema = db.CreateCommand("SELECT to_regclass('odoo_ingest.sync
     }
 }
 
+// The stream's first run, over an Odoo still empty, then the data arrives as one Odoo transaction: the next run syncs it all.
+await using (var firstRun = db.CreateCommand("SELECT count(*) FROM odoo_ingest.sync_runs WHERE stream = 'purchase-orders' AND finished_at IS NOT NULL"))
+{
+    while (await firstRun.ExecuteScalarAsync() is 0L)
+    {
+        await Task.Delay(200);
+    }
+}
+
+double Cpu(int pid) => RealtimeSync.Bench.ProcessCpu.SecondsOfTree(pid);
+var cpuBefore = processes.ToArray().ToDictionary(process => process.Key, process => Cpu(process.Value));
+OdooSeed.PurchaseOrders(odoo.Database, orders, linesPerOrder, DateTimeOffset.UtcNow);
+var benchBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds; // its own threads only: DCP and the resources are its children
+
 while (true)
 {
-    await using var command = db.CreateCommand("SELECT extract(epoch FROM finished_at - started_at), counts::text FROM odoo_ingest.sync_runs WHERE finished_at IS NOT NULL ORDER BY id LIMIT 1");
+    await using var command = db.CreateCommand("""
+        SELECT extract(epoch FROM finished_at - started_at), counts::text FROM odoo_ingest.sync_runs
+        WHERE stream = 'purchase-orders' AND finished_at IS NOT NULL AND (counts -> 'purchase.order' ->> 'created')::int > 0 ORDER BY id LIMIT 1
+        """);
     await using var reader = await command.ExecuteReaderAsync();
     if (await reader.ReadAsync())
     {
@@ -79,10 +125,14 @@ while (true)
         var odooIngestPid = ingest.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value;
         var seconds = (double)reader.GetDecimal(0);
         var peak = File.ReadAllLines($"/proc/{odooIngestPid}/status").First(line => line.StartsWith("VmHWM", StringComparison.Ordinal));
+        var cpu = cpuBefore.Select(process => (Name: process.Key, Seconds: Cpu(processes[process.Key]) - process.Value))
+            .Append((Name: "benchmark (the simulated Odoo)", Seconds: Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - benchBefore))
+            .Where(process => process.Seconds >= 0.05).OrderByDescending(process => process.Seconds).ToList();
         Console.WriteLine($"""
             first sync over {protocol}: {fetched} records in {seconds:0.00} s ({fetched / seconds:0} records/s), {seconds / bare.Elapsed.TotalSeconds:0.0}x the bare fetch's time ({bare.Elapsed.TotalSeconds / seconds:P0} of its rate)
               counts: {reader.GetString(1)}
               odoo-ingest peak resident memory: {peak.Split(':')[1].Trim()}
+              CPU seconds from the data's arrival to the sync's end: {cpu.Sum(process => process.Seconds):0.0} in all, {string.Join(", ", cpu.Select(process => $"{process.Name} {process.Seconds:0.0}"))}
             """);
         break;
     }

@@ -25,7 +25,7 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
     private const string AppendScript = """
         local clock = redis.call('TIME')
         local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
-        local results, published = {}, {}
+        local results, published, heads, touched = {}, {}, {}, {}
         local k, a = 1, 7
         while a <= #ARGV do
           local count, body, trace, eventKey = tonumber(ARGV[a]), ARGV[a + 1], ARGV[a + 2], KEYS[k]
@@ -36,24 +36,27 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
             local offsets = {}
             for i = 1, count do
               local headKey, logKey = KEYS[k + 2 * i - 1], KEYS[k + 2 * i]
-              local epoch = redis.call('HGET', headKey, 'epoch')
-              if not epoch then
-                epoch = ARGV[5]
-                redis.call('DEL', headKey, logKey)
-                redis.call('HSET', headKey, 'epoch', epoch)
+              -- A topic's head is read once a batch and written back once at its end.
+              local head = heads[headKey]
+              if not head then
+                local state = redis.call('HMGET', headKey, 'epoch', 'offset')
+                head = { epoch = state[1], offset = tonumber(state[2]) or 0, log = logKey }
+                if not head.epoch then
+                  head.epoch, head.offset = ARGV[5], 0
+                  redis.call('DEL', headKey, logKey)
+                end
+                heads[headKey] = head
+                touched[#touched + 1] = headKey
               end
-              local offset = redis.call('HINCRBY', headKey, 'offset', 1)
-              redis.call('HSET', headKey, 'changedAt', now)
-              local message = '{"topic":' .. ARGV[a + 2 + i] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '",' .. body
-              redis.call('XADD', logKey, 'MAXLEN', ARGV[2], offset .. '-0', 'm', message, 't', now)
-              redis.call('PEXPIRE', logKey, ARGV[3])
-              redis.call('PEXPIRE', headKey, ARGV[6])
+              head.offset = head.offset + 1
+              local message = '{"topic":' .. ARGV[a + 2 + i] .. ',"offset":' .. head.offset .. ',"epoch":"' .. head.epoch .. '",' .. body
+              redis.call('XADD', logKey, 'MAXLEN', ARGV[2], head.offset .. '-0', 'm', message, 't', now)
               if trace ~= '' then
                 published[#published + 1] = string.sub(message, 1, -2) .. ',"traceparent":"' .. trace .. '"}'
               else
                 published[#published + 1] = message
               end
-              offsets[i] = offset
+              offsets[i] = head.offset
             end
             local summary = table.concat(offsets, ',')
             if eventKey ~= '' then redis.call('SET', eventKey, summary, 'PX', ARGV[1]) end
@@ -61,6 +64,12 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
           end
           k = k + 1 + 2 * count
           a = a + 3 + count
+        end
+        for _, headKey in ipairs(touched) do
+          local head = heads[headKey]
+          redis.call('HSET', headKey, 'epoch', head.epoch, 'offset', head.offset, 'changedAt', now)
+          redis.call('PEXPIRE', headKey, ARGV[6])
+          redis.call('PEXPIRE', head.log, ARGV[3])
         end
         if #published > 0 then redis.call('PUBLISH', ARGV[4], table.concat(published, '\n')) end
         return results
