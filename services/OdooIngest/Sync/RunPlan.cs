@@ -1,0 +1,18 @@
+namespace RealtimeSync.OdooIngest.Sync;
+
+/// <summary>Which window a run reads in full: the whole model (first sync), the recent window, or an unfinished scan it resumes.</summary>
+public enum WindowKind
+{
+    Full,
+    Recent,
+    Resumed,
+}
+
+/// <summary>
+/// What one run reads: its window scan (read in full), and, when the overlap sweep is due, where the sweep starts
+/// (null: no sweep this run).
+/// </summary>
+public sealed record RunPlan(ScanPosition Scan, WindowKind Window, DateTimeOffset? SweepFrom)
+{
+    public string WindowName => Window.ToString().ToLowerInvariant();
+}

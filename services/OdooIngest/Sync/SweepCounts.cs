@@ -1,0 +1,18 @@
+using System.Text.Json;
+
+namespace RealtimeSync.OdooIngest.Sync;
+
+/// <summary>What an overlap sweep did, per model: records listed (id and write_date only) and those read in full because they differed.</summary>
+public sealed class SweepCounts
+{
+    private readonly Dictionary<string, Dictionary<string, int>> _byModel = [];
+
+    public void Add(string model, int listed, int stale)
+    {
+        var counts = _byModel.TryGetValue(model, out var existing) ? existing : _byModel[model] = new Dictionary<string, int> { ["listed"] = 0, ["stale"] = 0 };
+        counts["listed"] += listed;
+        counts["stale"] += stale;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(_byModel);
+}
