@@ -18,9 +18,8 @@ internal sealed class OverlapSweep(NpgsqlDataSource dataSource, PageStore pages)
 
     private const int ReadChunk = 500;
 
-    public async Task<SweepCounts> RunAsync(Run run, DateTimeOffset from, CancellationToken cancellationToken)
+    public async Task RunAsync(Run run, DateTimeOffset from, SweepCounts counts, CancellationToken cancellationToken)
     {
-        var counts = new SweepCounts();
         var options = run.Options;
         await SweepAsync(run, options.Model, options.ParsedDomain(), from, options.PageSize, counts, async stale =>
         {
@@ -35,8 +34,6 @@ internal sealed class OverlapSweep(NpgsqlDataSource dataSource, PageStore pages)
                 await pages.StoreAsync(run, PageReader.Children(run, relation, read.Rows, read.Unreadable), progress: null, cancellationToken);
             }, cancellationToken);
         }
-
-        return counts;
     }
 
     private async Task SweepAsync(

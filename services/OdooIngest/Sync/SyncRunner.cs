@@ -69,6 +69,7 @@ public sealed partial class SyncRunner(
 
             // A scan that an earlier run left unfinished (timeout, crash, fault) goes on after its last stored
             // page, and still ends with the watermark of its first run: nothing it passed can have been missed.
+            // Otherwise the window is the recent one, and the overlap sweep runs when it is due.
             var plan = planner.Plan(state, options, clock.GetUtcNow());
             var (scan, runStart, from) = (plan.Scan, plan.Scan.StartedAt, plan.Scan.From);
             window = plan.WindowName;
@@ -81,7 +82,9 @@ public sealed partial class SyncRunner(
 
             if (plan.SweepFrom is { } sweepFrom)
             {
-                sweep = await new OverlapSweep(dataSource, _pages).RunAsync(run, sweepFrom, cancellationToken);
+                // Counted as it goes, so the log of a run that fails mid-sweep shows how far it got.
+                sweep = new SweepCounts();
+                await new OverlapSweep(dataSource, _pages).RunAsync(run, sweepFrom, sweep, cancellationToken);
             }
 
             var reconcile = state.LastReconciledAt is null || clock.GetUtcNow() - state.LastReconciledAt >= options.ReconcileInterval;
