@@ -43,6 +43,7 @@ internal sealed class OdooIngestSchema(NpgsqlDataSource dataSource, OutboxTable 
             ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS scan_from timestamptz;
             ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS scan_after_id integer;
             ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS last_swept_at timestamptz;
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS last_swept_from timestamptz;
             CREATE TABLE IF NOT EXISTS {Schema}.sync_runs (
                 id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 stream        text NOT NULL,

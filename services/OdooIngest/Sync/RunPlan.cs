@@ -8,11 +8,8 @@ public enum WindowKind
     Resumed,
 }
 
-/// <summary>
-/// What one run reads: its window scan (read in full), and, when the overlap sweep is due, where the sweep starts
-/// (null: no sweep this run).
-/// </summary>
-public sealed record RunPlan(ScanPosition Scan, WindowKind Window, DateTimeOffset? SweepFrom)
+/// <summary>What one run reads: its window scan (read in full), and the overlap sweep when it is due (null: none this run).</summary>
+public sealed record RunPlan(ScanPosition Scan, WindowKind Window, SweepWindow? Sweep)
 {
     public string WindowName => Window.ToString().ToLowerInvariant();
 }

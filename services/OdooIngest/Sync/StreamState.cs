@@ -29,7 +29,7 @@ public sealed class StreamState(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO {Schema}.sync_state (stream, odoo_database, is_syncing, status, protocol, updated_at) VALUES ($1, $2, true, 'running', $3, now())
             ON CONFLICT (stream, odoo_database) DO UPDATE SET is_syncing = true, status = 'running', protocol = $3, updated_at = now()
-            RETURNING watermark, odoo_uuid, last_reconciled_at, scan_started_at, scan_from, scan_after_id, last_swept_at
+            RETURNING watermark, odoo_uuid, last_reconciled_at, scan_started_at, scan_from, scan_after_id, last_swept_at, last_swept_from
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = stream });
         command.Parameters.Add(new NpgsqlParameter { Value = database });
@@ -42,7 +42,8 @@ public sealed class StreamState(NpgsqlDataSource dataSource)
             reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
             reader.IsDBNull(3) ? null : new ScanPosition(
                 reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? 0 : reader.GetInt32(5)),
-            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
+            reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+            reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7));
     }
 
     public async Task SetUuidAsync(string stream, string database, string uuid, CancellationToken cancellationToken)
@@ -70,21 +71,24 @@ public sealed class StreamState(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Moves the watermark, and ends the window scan it closes, inside the caller's transaction; notes a reconcile and a sweep that ran.</summary>
+    /// <summary>
+    /// Moves the watermark, and ends the window scan it closes, inside the caller's transaction; notes a reconcile that ran,
+    /// and a sweep that ran with where its overlap started (<paramref name="sweptFrom"/>, null when none ran).
+    /// </summary>
     public static async Task AdvanceWatermarkAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string stream, string database, DateTimeOffset? watermark, bool reconciled, bool swept,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string stream, string database, DateTimeOffset? watermark, bool reconciled, DateTimeOffset? sweptFrom,
         CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"""
             UPDATE {Schema}.sync_state SET watermark = $3, updated_at = now(), last_reconciled_at = CASE WHEN $4 THEN now() ELSE last_reconciled_at END,
-                last_swept_at = CASE WHEN $5 THEN now() ELSE last_swept_at END, scan_started_at = NULL, scan_from = NULL, scan_after_id = NULL
+                last_swept_at = CASE WHEN $5::timestamptz IS NULL THEN last_swept_at ELSE now() END, last_swept_from = coalesce($5, last_swept_from), scan_started_at = NULL, scan_from = NULL, scan_after_id = NULL
             WHERE stream = $1 AND odoo_database = $2
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = stream });
         command.Parameters.Add(new NpgsqlParameter { Value = database });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)watermark ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = reconciled });
-        command.Parameters.Add(new NpgsqlParameter { Value = swept });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)sweptFrom ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -80,11 +80,11 @@ public sealed partial class SyncRunner(
                 await new LinePass(_pages).RunAsync(run, from.Value, cancellationToken);
             }
 
-            if (plan.SweepFrom is { } sweepFrom)
+            if (plan.Sweep is { } sweepWindow)
             {
                 // Counted as it goes, so the log of a run that fails mid-sweep shows how far it got.
                 sweep = new SweepCounts();
-                await new OverlapSweep(dataSource, _pages).RunAsync(run, sweepFrom, sweep, cancellationToken);
+                await new OverlapSweep(dataSource, _pages).RunAsync(run, sweepWindow, sweep, cancellationToken);
             }
 
             var reconcile = state.LastReconciledAt is null || clock.GetUtcNow() - state.LastReconciledAt >= options.ReconcileInterval;
@@ -98,7 +98,7 @@ public sealed partial class SyncRunner(
             {
                 // A failed record holds the watermark at its write_date; one whose write_date is unknown holds it where it was.
                 var watermark = run.FailureWithoutDate ? state.Watermark : run.OldestFailure is { } oldest && oldest < runStart ? oldest : runStart;
-                await StreamState.AdvanceWatermarkAsync(connection, transaction, stream, database, watermark, reconcile, swept: sweep is not null, cancellationToken);
+                await StreamState.AdvanceWatermarkAsync(connection, transaction, stream, database, watermark, reconcile, plan.Sweep?.From, cancellationToken);
                 await CommitAsync(run, transaction, cancellationToken);
             }
 

@@ -36,7 +36,7 @@ public sealed class LineReadOnceTests(RealtimeSystem system)
         var stored = await _ingest.FinishedRunAsync(run => (long)run["id"]! > quiet && Count(run, Lines, "created") > 0, TimeSpan.FromSeconds(60));
         Assert.Equal(1, Count(stored, "purchase.order", "created"));
         Assert.Equal(5, Count(stored, Lines, "created"));
-        Assert.Equal(5, Total(stored, Lines));
+        Assert.Equal(5, Total(stored, Lines) - Leaving(stored, Lines));
 
         // The order edited again with its lines (written, unchanged) in one transaction: the run reads the order and its
         // lines with it, and the pass for lone line edits, whose window holds the lines too, reads none of them again.
@@ -49,8 +49,8 @@ public sealed class LineReadOnceTests(RealtimeSystem system)
         });
         var again = await _ingest.FinishedRunAsync(run => (long)run["id"]! > (long)stored["id"]! && Count(run, "purchase.order", "updated") > 0, TimeSpan.FromSeconds(60));
         Assert.Equal(1, Count(again, "purchase.order", "updated"));
-        Assert.Equal(5, Count(again, Lines, "unchanged"));
-        Assert.Equal(5, Total(again, Lines));
+        Assert.Equal(5, Count(again, Lines, "unchanged") - Leaving(again, Lines));
+        Assert.Equal(5, Total(again, Lines) - Leaving(again, Lines));
     }
 
     private static int Count(JsonObject run, string model, string outcome) => (int?)run["counts"]?[model]?[outcome] ?? 0;
@@ -58,4 +58,7 @@ public sealed class LineReadOnceTests(RealtimeSystem system)
     private static int Total(JsonObject run, string model) => (run["counts"]?[model] as JsonObject ?? []).Sum(outcome => (int)outcome.Value!);
 
     private static int Total(JsonObject run) => (run["counts"] as JsonObject ?? []).Sum(model => Total(run, model.Key));
+
+    /// <summary>Records of earlier tests that a run's sweep read (unchanged) as they left the overlap: not this test's.</summary>
+    private static int Leaving(JsonObject run, string model) => (int?)run["sweep"]?[model]?["leaving"] ?? 0;
 }

@@ -23,7 +23,7 @@ public sealed class RunPlannerTests
 
         Assert.Equal(WindowKind.Full, plan.Window);
         Assert.Equal(new ScanPosition(Now, null, 0), plan.Scan);
-        Assert.Null(plan.SweepFrom);
+        Assert.Null(plan.Sweep);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class RunPlannerTests
 
         Assert.Equal(WindowKind.Recent, plan.Window);
         Assert.Equal(new ScanPosition(Now, watermark.AddSeconds(-3), 0), plan.Scan);
-        Assert.Null(plan.SweepFrom); // swept 10 s ago: not due
+        Assert.Null(plan.Sweep); // swept 10 s ago: not due
     }
 
     [Theory]
@@ -48,7 +48,27 @@ public sealed class RunPlannerTests
         var plan = _planner.Plan(new StreamCheckpoint(watermark, null, null, null, swept), Options, Now);
 
         Assert.Equal(WindowKind.Recent, plan.Window);
-        Assert.Equal(watermark - Options.Overlap, plan.SweepFrom);
+        Assert.Equal(new SweepWindow(watermark - Options.Overlap, watermark - Options.Overlap), plan.Sweep); // no earlier sweep known: nothing is leaving
+    }
+
+    [Fact]
+    public void A_sweep_also_lists_what_left_the_overlap_since_the_previous_sweep_for_a_last_look()
+    {
+        var watermark = Now.AddSeconds(-2);
+        var previous = watermark.AddSeconds(-33) - Options.Overlap;
+        var plan = _planner.Plan(new StreamCheckpoint(watermark, null, null, null, Now.AddSeconds(-31), previous), Options, Now);
+
+        Assert.Equal(new SweepWindow(previous, watermark - Options.Overlap), plan.Sweep);
+    }
+
+    [Fact]
+    public void A_watermark_held_back_by_a_failure_never_lists_less_than_the_overlap()
+    {
+        var watermark = Now.AddMinutes(-20); // a failed record's write_date holds it
+        var previous = Now.AddSeconds(-40) - Options.Overlap; // the last sweep's start, before the failure
+        var plan = _planner.Plan(new StreamCheckpoint(watermark, null, null, null, Now.AddSeconds(-31), previous), Options, Now);
+
+        Assert.Equal(new SweepWindow(watermark - Options.Overlap, watermark - Options.Overlap), plan.Sweep);
     }
 
     [Fact]
@@ -62,9 +82,9 @@ public sealed class RunPlannerTests
 
         Assert.Equal(WindowKind.Resumed, due.Window);
         Assert.Same(scan, due.Scan);
-        Assert.Equal(watermark - Options.Overlap, due.SweepFrom);
+        Assert.Equal(watermark - Options.Overlap, due.Sweep?.From);
         Assert.Same(scan, notDue.Scan);
-        Assert.Null(notDue.SweepFrom);
+        Assert.Null(notDue.Sweep);
     }
 
     [Fact]
@@ -75,7 +95,7 @@ public sealed class RunPlannerTests
 
         Assert.Equal(WindowKind.Resumed, plan.Window);
         Assert.Same(scan, plan.Scan);
-        Assert.Null(plan.SweepFrom);
+        Assert.Null(plan.Sweep);
     }
 
     [Theory]
