@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using RealtimeSync.OdooIngest.Odoo;
 using RealtimeSync.OdooIngest.Storage;
 using RealtimeSync.OdooIngest.Streams;
@@ -25,6 +26,7 @@ public static class OdooIngestExtensions
         builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection("Ingest"))
             .Validate(options => options.RunHistory.Keep >= 1, "Ingest:RunHistory:Keep must be at least 1 (the run log keeps the newest runs of each stream).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<IngestOptions>, StreamTimingValidation>();
         builder.Services.Configure<HintOptions>(builder.Configuration.GetSection("Hints"));
         builder.Services.AddOdooHttpClient();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -33,6 +35,7 @@ public static class OdooIngestExtensions
         builder.Services.AddSingleton<StreamState>();
         builder.Services.AddSingleton<RunLog>();
         builder.Services.AddSingleton<RecordFailures>();
+        builder.Services.AddSingleton<IRunPlanner, RunPlanner>();
         builder.Services.AddSingleton<SyncRunner>();
         builder.Services.AddSingleton<StreamScheduler>();
         builder.Services.AddHostedService(services => services.GetRequiredService<StreamScheduler>());

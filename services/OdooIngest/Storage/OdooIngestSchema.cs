@@ -42,6 +42,8 @@ internal sealed class OdooIngestSchema(NpgsqlDataSource dataSource, OutboxTable 
             ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS scan_started_at timestamptz;
             ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS scan_from timestamptz;
             ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS scan_after_id integer;
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS last_swept_at timestamptz;
+            ALTER TABLE {Schema}.sync_state ADD COLUMN IF NOT EXISTS last_swept_from timestamptz;
             CREATE TABLE IF NOT EXISTS {Schema}.sync_runs (
                 id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 stream        text NOT NULL,
@@ -53,6 +55,9 @@ internal sealed class OdooIngestSchema(NpgsqlDataSource dataSource, OutboxTable 
                 counts        jsonb NOT NULL DEFAULT jsonb_build_object(),
                 errors        jsonb NOT NULL DEFAULT jsonb_build_array()
             );
+            -- Which window a run read in full (full, recent, resumed), and what its overlap sweep compared and re-read (null: none).
+            ALTER TABLE {Schema}.sync_runs ADD COLUMN IF NOT EXISTS window_kind text;
+            ALTER TABLE {Schema}.sync_runs ADD COLUMN IF NOT EXISTS sweep jsonb;
             CREATE INDEX IF NOT EXISTS sync_runs_recent ON {Schema}.sync_runs (stream, id DESC);
             -- Pruning after each run finds a stream's cut-off here; closing abandoned runs finds its running ones.
             CREATE INDEX IF NOT EXISTS sync_runs_by_database ON {Schema}.sync_runs (stream, odoo_database, id DESC);

@@ -29,7 +29,7 @@ public sealed class IngestedRecords(OutboxTable outbox)
     /// <summary>
     /// Stores a batch of records in one statement and adds the event of each change to <paramref name="changes"/>.
     /// Only a new record, a changed one or a tombstone brought back is written (its version from the row itself);
-    /// an unchanged re-read writes and publishes nothing.
+    /// an unchanged re-read writes and publishes nothing, and one whose write_date alone moved writes only that.
     /// </summary>
     public static async Task<List<WrittenRecord>> StoreManyAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string database, IReadOnlyList<IncomingRecord> incoming, List<RecordChanged> changes,
@@ -53,8 +53,9 @@ public sealed class IngestedRecords(OutboxTable outbox)
                 INSERT INTO {Table} AS r (odoo_database, model, odoo_id, parent_id, data, odoo_write_date, version)
                 SELECT $1, model, odoo_id, parent_id, data, odoo_write_date, 1 FROM input
                 ON CONFLICT (odoo_database, model, odoo_id) DO UPDATE SET parent_id = EXCLUDED.parent_id, data = EXCLUDED.data,
-                    odoo_write_date = EXCLUDED.odoo_write_date, version = r.version + 1, archived_at = NULL, archived_reason = NULL, synced_at = now()
-                    WHERE r.archived_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data
+                    odoo_write_date = EXCLUDED.odoo_write_date, archived_at = NULL, archived_reason = NULL, synced_at = now(),
+                    version = CASE WHEN r.archived_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data THEN r.version + 1 ELSE r.version END
+                    WHERE r.archived_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data OR r.odoo_write_date IS DISTINCT FROM EXCLUDED.odoo_write_date
                 RETURNING r.model, r.odoo_id, r.version, r.data
             )
             SELECT w.model, w.odoo_id, w.version, o.odoo_id IS NULL OR o.archived, o.parent_id,
@@ -62,6 +63,8 @@ public sealed class IngestedRecords(OutboxTable outbox)
                     SELECT k.key FROM (SELECT jsonb_object_keys(w.data) UNION SELECT jsonb_object_keys(o.data)) AS k(key)
                     WHERE w.data -> k.key IS DISTINCT FROM o.data -> k.key ORDER BY k.key COLLATE "C") END
             FROM written w LEFT JOIN old o ON o.model = w.model AND o.odoo_id = w.odoo_id
+            -- A new write_date with the same data (a field not synced changed) is kept for the overlap sweep's comparison, as no change.
+            WHERE o.odoo_id IS NULL OR o.archived OR o.data IS DISTINCT FROM w.data
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = database });
         command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.Model).ToArray() });
@@ -165,6 +168,24 @@ public sealed class IngestedRecords(OutboxTable outbox)
         }
 
         return ids;
+    }
+
+    /// <summary>The stored write_date of each of <paramref name="ids"/> that is stored (tombstones too), as Odoo sent it: what the overlap sweep compares.</summary>
+    public static async Task<Dictionary<int, string?>> WriteDatesAsync(
+        NpgsqlDataSource dataSource, string database, string model, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT odoo_id, odoo_write_date FROM {Table} WHERE odoo_database = $1 AND model = $2 AND odoo_id = ANY($3)");
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        command.Parameters.Add(new NpgsqlParameter { Value = model });
+        command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray() });
+        var stored = new Dictionary<int, string?>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stored[reader.GetInt32(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+        }
+
+        return stored;
     }
 
     /// <summary>What is stored for <paramref name="ids"/>, locked for the caller's transaction: one query per page, not per record.</summary>

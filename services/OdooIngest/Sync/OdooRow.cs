@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace RealtimeSync.OdooIngest.Sync;
@@ -8,6 +9,10 @@ internal static class OdooRow
     public static int Id(JsonObject row) => (int)row["id"]!;
 
     public static string? WriteDate(JsonObject row) => row["write_date"] is JsonValue stamp && stamp.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>A write_date as Odoo shows it (UTC, whole seconds) as a time, or null when there is none or it does not parse.</summary>
+    public static DateTimeOffset? WriteTime(string? writeDate) =>
+        DateTimeOffset.TryParse(writeDate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
     /// <summary>The id a many2one holds: Odoo sends [id, display name], or false when it is empty.</summary>
     public static int? Many2One(JsonObject row, string field) =>

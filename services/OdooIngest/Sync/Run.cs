@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 using RealtimeSync.OdooIngest.Odoo;
 
@@ -18,7 +17,7 @@ internal sealed record Run(string Stream, string Database, SyncStreamOptions Opt
 
     public void NoteFailure(string? writeDate)
     {
-        if (writeDate is null || !DateTimeOffset.TryParse(writeDate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        if (OdooRow.WriteTime(writeDate) is not { } at)
         {
             FailureWithoutDate = true;
             return;

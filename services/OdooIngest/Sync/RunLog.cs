@@ -70,14 +70,17 @@ public sealed partial class RunLog(NpgsqlDataSource dataSource, IOptions<IngestO
     /// Ends a run: its status, counts and errors, the stream's state (not running, last error), and the
     /// pruning of the stream's old runs, in one round trip and one implicit transaction.
     /// </summary>
-    public async Task FinishAsync(string stream, string database, long runId, string status, RunCounts counts, IReadOnlyList<string> errors, CancellationToken cancellationToken)
+    public async Task FinishAsync(
+        string stream, string database, long runId, string status, RunCounts counts, IReadOnlyList<string> errors, RunPasses passes, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
-        var finish = new NpgsqlBatchCommand($"UPDATE {Schema}.sync_runs SET finished_at = now(), status = $2, counts = $3, errors = $4 WHERE id = $1");
+        var finish = new NpgsqlBatchCommand($"UPDATE {Schema}.sync_runs SET finished_at = now(), status = $2, counts = $3, errors = $4, window_kind = $5, sweep = $6 WHERE id = $1");
         finish.Parameters.Add(new NpgsqlParameter { Value = runId });
         finish.Parameters.Add(new NpgsqlParameter { Value = status });
         finish.Parameters.Add(new NpgsqlParameter { Value = counts.ToJson(), NpgsqlDbType = NpgsqlDbType.Jsonb });
         finish.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(errors.Take(MaxErrors)), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        finish.Parameters.Add(new NpgsqlParameter { Value = (object?)passes.Window ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        finish.Parameters.Add(new NpgsqlParameter { Value = (object?)passes.Sweep?.ToJson() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         batch.BatchCommands.Add(finish);
         batch.BatchCommands.Add(StreamState.Finished(stream, database, status, errors.FirstOrDefault()));
         batch.BatchCommands.Add(Prune(stream, database, options.Value.RunHistory));
@@ -89,7 +92,7 @@ public sealed partial class RunLog(NpgsqlDataSource dataSource, IOptions<IngestO
     {
         // One row more than asked says whether an older page exists, so the last page has no cursor.
         var runs = await JsonRows.QueryAsync(dataSource, $"""
-            SELECT id, stream, odoo_database, protocol, started_at, finished_at, status, counts, errors FROM {Schema}.sync_runs
+            SELECT id, stream, odoo_database, protocol, started_at, finished_at, status, window_kind, counts, sweep, errors FROM {Schema}.sync_runs
             WHERE ($1::text IS NULL OR stream = $1) AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3
             """, parameters =>
         {

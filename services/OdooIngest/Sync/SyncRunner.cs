@@ -19,13 +19,16 @@ public sealed record RunResult(RunStatus Status, RunCounts Counts, IReadOnlyList
 
 /// <summary>
 /// One run of one stream, fixing what seed 001's plan gets wrong. Only one runner at a time (a lock that frees
-/// itself). The window starts an overlap before the watermark, because write_date is a transaction's start
-/// time and a late commit carries an older one; inside the window, pages go by id (keyset), never by offset,
+/// itself). The window read in full starts a small margin before the previous run's start (<see cref="RunPlanner"/>);
+/// because write_date is a transaction's start time and a late commit carries an older one, the whole overlap is
+/// swept every so often for what differs (<see cref="OverlapSweep"/>). Inside the window, pages go by id (keyset), never by offset,
 /// so rows changing meanwhile are neither skipped nor repeated. Each record is read once a run; each page is
 /// stored in a few statements (<see cref="PageStore"/>), record by record only when it fails: a bad record is
 /// logged, kept in sync_failures and read again next run, and the watermark never moves past it.
 /// </summary>
-public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedRecords records, StreamState streamState, RunLog runLog, RecordFailures failures, OutboxSignal outboxSignal, TimeProvider clock, ILogger<SyncRunner> logger)
+public sealed partial class SyncRunner(
+    NpgsqlDataSource dataSource, IngestedRecords records, StreamState streamState, RunLog runLog, RecordFailures failures, IRunPlanner planner, OutboxSignal outboxSignal,
+    TimeProvider clock, ILogger<SyncRunner> logger)
 {
     private const int ReadChunk = 500;
 
@@ -47,6 +50,8 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         var run = new Run(stream, database, options, odoo, lease, new RunCounts(), []);
         var status = RunStatus.Failed;
         OdooErrorKind? error = null;
+        string? window = null;
+        SweepCounts? sweep = null;
         try
         {
             var uuid = await DatabaseUuidAsync(odoo, stream, cancellationToken);
@@ -64,13 +69,22 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
 
             // A scan that an earlier run left unfinished (timeout, crash, fault) goes on after its last stored
             // page, and still ends with the watermark of its first run: nothing it passed can have been missed.
-            var scan = state.Scan ?? new ScanPosition(clock.GetUtcNow(), state.Watermark - options.Overlap, 0);
-            var (runStart, from) = (scan.StartedAt, scan.From);
+            // Otherwise the window is the recent one, and the overlap sweep runs when it is due.
+            var plan = planner.Plan(state, options, clock.GetUtcNow());
+            var (scan, runStart, from) = (plan.Scan, plan.Scan.StartedAt, plan.Scan.From);
+            window = plan.WindowName;
             await SyncWindowAsync(run, scan, cancellationToken);
             await RetryFailedAsync(run, cancellationToken);
             if (from is not null)
             {
                 await new LinePass(_pages).RunAsync(run, from.Value, cancellationToken);
+            }
+
+            if (plan.Sweep is { } sweepWindow)
+            {
+                // Counted as it goes, so the log of a run that fails mid-sweep shows how far it got.
+                sweep = new SweepCounts();
+                await new OverlapSweep(dataSource, _pages).RunAsync(run, sweepWindow, sweep, cancellationToken);
             }
 
             var reconcile = state.LastReconciledAt is null || clock.GetUtcNow() - state.LastReconciledAt >= options.ReconcileInterval;
@@ -84,7 +98,7 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
             {
                 // A failed record holds the watermark at its write_date; one whose write_date is unknown holds it where it was.
                 var watermark = run.FailureWithoutDate ? state.Watermark : run.OldestFailure is { } oldest && oldest < runStart ? oldest : runStart;
-                await StreamState.AdvanceWatermarkAsync(connection, transaction, stream, database, watermark, reconcile, cancellationToken);
+                await StreamState.AdvanceWatermarkAsync(connection, transaction, stream, database, watermark, reconcile, plan.Sweep?.From, cancellationToken);
                 await CommitAsync(run, transaction, cancellationToken);
             }
 
@@ -116,8 +130,8 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
         finally
         {
             var label = error == OdooErrorKind.Credentials ? "failed: credentials" : status.ToString().ToLowerInvariant();
-            await runLog.FinishAsync(stream, database, runId, label, run.Counts, run.Errors, CancellationToken.None);
-            LogRun(stream, label, run.Counts.ToJson());
+            await runLog.FinishAsync(stream, database, runId, label, run.Counts, run.Errors, new RunPasses(window, sweep), CancellationToken.None);
+            LogRun(stream, label, window ?? "none", sweep?.ToJson() ?? "none", run.Counts.ToJson());
             SyncTelemetry.RecordRun(stream, label, clock.GetElapsedTime(started), run.Counts);
             activity?.SetTag("realtimesync.sync.outcome", label);
         }
@@ -255,8 +269,8 @@ public sealed partial class SyncRunner(NpgsqlDataSource dataSource, IngestedReco
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {Stream}: cannot read Odoo's database.uuid ({Error}); a replaced database will not be detected. Grant read on ir.config_parameter to check it.")]
     private partial void LogUuidUnreadable(string stream, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Stream} run {Status}: {Counts}")]
-    private partial void LogRun(string stream, string status, string counts);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Stream} run {Status} (window {Window}, sweep {Sweep}): {Counts}")]
+    private partial void LogRun(string stream, string status, string window, string sweep, string counts);
 
     /// <summary>The run's own fence (<see cref="Run.CommitAsync"/>), for the run's writes outside its pages.</summary>
     private static Task CommitAsync(Run run, NpgsqlTransaction transaction, CancellationToken cancellationToken) => run.CommitAsync(transaction, cancellationToken);

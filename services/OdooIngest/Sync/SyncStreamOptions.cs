@@ -22,11 +22,23 @@ public sealed class SyncStreamOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How far before the watermark each run looks again. write_date is a transaction's start time, so a
-    /// transaction that commits late carries an older write_date: the overlap must exceed the longest Odoo
-    /// transaction (plus clock skew). Re-reads are idempotent.
+    /// How far before the watermark the overlap sweep (<see cref="OverlapSweepInterval"/>) looks again. write_date
+    /// is a transaction's start time, so a transaction that commits late carries an older write_date: the overlap
+    /// minus the sweep interval must exceed the longest Odoo transaction (plus clock skew). Re-reads are idempotent.
     /// </summary>
     public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How far before the previous run's start each run reads in full: clock skew between Odoo and us, the
+    /// whole-second rounding of write_date and an ordinary transaction's commit latency. Later commits are the sweep's.
+    /// </summary>
+    public TimeSpan RecentMargin { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How often a run also sweeps the whole overlap: ids and write_dates only, compared with the stored ones, and
+    /// only records that differ read in full. A late commit is found within this (plus a run) of committing.
+    /// </summary>
+    public TimeSpan OverlapSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often all Odoo ids are compared with the local ones to notice deletions (unlink leaves no trace).</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
@@ -36,6 +48,25 @@ public sealed class SyncStreamOptions
 
     /// <summary>What a parent read asks for: the stream's fields, write_date, and each child relation's ids.</summary>
     public List<string> ReadFields() => Fields.Append("write_date").Concat(Children.Select(child => child.Field)).Distinct().ToList();
+
+    /// <summary>Why the stream's timing cannot work, or null: read at start, so a bad setting stops the service with its name.</summary>
+    public string? TimingProblem(string stream)
+    {
+        var at = $"Ingest:Streams:{stream}";
+        if (Interval <= TimeSpan.Zero)
+        {
+            return $"{at}:Interval must be longer than zero (it is {Interval}).";
+        }
+
+        if (RecentMargin < TimeSpan.Zero || RecentMargin > Overlap)
+        {
+            return $"{at}:RecentMargin ({RecentMargin}) must be between zero and the stream's Overlap ({Overlap}).";
+        }
+
+        return OverlapSweepInterval <= TimeSpan.Zero || OverlapSweepInterval >= Overlap
+            ? $"{at}:OverlapSweepInterval ({OverlapSweepInterval}) must be longer than zero and shorter than Overlap ({Overlap}): a late commit is found only if its transaction lasted less than their difference."
+            : null;
+    }
 
     public JsonArray ParsedDomain() => JsonNode.Parse(Domain) as JsonArray ?? throw new InvalidOperationException($"Domain of {Model} is not a JSON array: {Domain}");
 }

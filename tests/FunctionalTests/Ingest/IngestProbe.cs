@@ -10,6 +10,9 @@ internal sealed class IngestProbe(RealtimeSystem system)
 {
     public const string Stream = "purchase-orders";
 
+    /// <summary>The stream's recent margin in tests (appsettings.Testing.json): a run reads in full from this long before the previous run's start.</summary>
+    public static readonly TimeSpan RecentMargin = TimeSpan.FromSeconds(2);
+
     private readonly HttpClient _admin = system.ClientFor("ingest-admin", "admin");
 
     /// <summary>Asks for a run now and waits until a run that started after the ask has finished; returns it.</summary>
@@ -20,8 +23,7 @@ internal sealed class IngestProbe(RealtimeSystem system)
         while (true)
         {
             (await _admin.PostAsync($"/api/ingest/streams/{Stream}/run", null)).EnsureSuccessStatusCode();
-            var runs = (await _admin.GetFromJsonAsync<JsonObject>($"/api/ingest/runs?stream={Stream}&limit=20"))!["runs"]!.AsArray();
-            var finished = runs.Select(run => run!.AsObject()).FirstOrDefault(run => (long)run["id"]! > since + 1 && run["finished_at"] is not null);
+            var finished = (await RunsAsync(20)).FirstOrDefault(run => (long)run["id"]! > since + 1 && run["finished_at"] is not null);
             if (finished is not null)
             {
                 return finished;
@@ -62,8 +64,7 @@ internal sealed class IngestProbe(RealtimeSystem system)
     /// <summary>The stream's first run (the first sync).</summary>
     public async Task<JsonObject> OldestRunAsync()
     {
-        var runs = (await _admin.GetFromJsonAsync<JsonObject>($"/api/ingest/runs?stream={Stream}&limit=500"))!["runs"]!.AsArray();
-        return runs[^1]!.AsObject();
+        return (await RunsAsync(500))[^1];
     }
 
     /// <summary>Creates <paramref name="count"/> orders named prefix + n in one Odoo transaction (one write_date); returns their ids.</summary>
@@ -84,8 +85,7 @@ internal sealed class IngestProbe(RealtimeSystem system)
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var runs = (await _admin.GetFromJsonAsync<JsonObject>($"/api/ingest/runs?stream={Stream}&limit=20"))!["runs"]!.AsArray();
-            if (runs.Select(run => run!.AsObject()).FirstOrDefault(run => run["finished_at"] is not null && match(run)) is { } found)
+            if ((await RunsAsync(20)).FirstOrDefault(run => run["finished_at"] is not null && match(run)) is { } found)
             {
                 return found;
             }
@@ -99,9 +99,19 @@ internal sealed class IngestProbe(RealtimeSystem system)
     public static int? AfterId(JsonNode? domain) =>
         (domain as JsonArray)?.OfType<JsonArray>().Where(term => term.Count == 3 && (string?)term[0] == "id" && (string?)term[1] == ">").Select(term => (int?)term[2]).FirstOrDefault();
 
-    private async Task<long> LatestRunIdAsync()
-    {
-        var runs = (await _admin.GetFromJsonAsync<JsonObject>($"/api/ingest/runs?stream={Stream}&limit=1"))!["runs"]!.AsArray();
-        return runs.Count == 0 ? 0 : (long)runs[0]!["id"]!;
-    }
+    /// <summary>
+    /// Waits until the stream's runs read in full only what was written after <paramref name="at"/>: the watermark (the
+    /// last run's start) less the recent margin is past its whole second. From then on only the overlap sweep finds it.
+    /// </summary>
+    public Task UntilRecentWindowPassesAsync(DateTimeOffset at) =>
+        Wait.UntilAsync(async () => (await StreamAsync())["state"]?["watermark"] is JsonValue watermark
+            && DateTimeOffset.Parse((string)watermark!, System.Globalization.CultureInfo.InvariantCulture) - RecentMargin > at.AddSeconds(1),
+            TimeSpan.FromSeconds(60), $"the stream's recent window never passed {at:O}");
+
+    /// <summary>The id of the stream's newest run (finished or not), 0 when none.</summary>
+    public async Task<long> LatestRunIdAsync() => (await RunsAsync(1)) is [var newest, ..] ? (long)newest["id"]! : 0;
+
+    /// <summary>The stream's newest runs, newest first.</summary>
+    public async Task<List<JsonObject>> RunsAsync(int limit) =>
+        (await _admin.GetFromJsonAsync<JsonObject>($"/api/ingest/runs?stream={Stream}&limit={limit}"))!["runs"]!.AsArray().Select(run => run!.AsObject()).ToList();
 }
