@@ -22,7 +22,7 @@ public sealed class OutboxTable(OutboxOptions options)
             CREATE TABLE IF NOT EXISTS {Name} (
                 seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 event_id     uuid NOT NULL UNIQUE,
-                payload      jsonb NOT NULL,
+                payload      json NOT NULL,
                 created_at   timestamptz NOT NULL DEFAULT now(),
                 published_at timestamptz,
                 attempts     integer NOT NULL DEFAULT 0,
@@ -37,6 +37,14 @@ public sealed class OutboxTable(OutboxOptions options)
             DROP INDEX IF EXISTS {Quote(options.Schema)}.outbox_pending;
             CREATE INDEX IF NOT EXISTS outbox_unsent ON {Name} (seq) WHERE {Pending};
             CREATE INDEX IF NOT EXISTS outbox_set_aside ON {Name} (seq) WHERE set_aside_at IS NOT NULL;
+            -- json, not jsonb: a payload is written once and read back as text once, and jsonb's text output was the
+            -- dispatcher's largest cost in PostgreSQL (decision 0015).
+            DO $$ BEGIN
+              IF (SELECT data_type FROM information_schema.columns
+                  WHERE table_schema = '{options.Schema.Replace("'", "''")}' AND table_name = 'outbox' AND column_name = 'payload') = 'jsonb' THEN
+                ALTER TABLE {Name} ALTER COLUMN payload TYPE json USING payload::json;
+              END IF;
+            END $$;
             """;
 
     /// <summary>The rows the dispatcher still has to publish, in SQL. A set-aside row is never published (re-sending clears it).</summary>
@@ -52,7 +60,7 @@ public sealed class OutboxTable(OutboxOptions options)
         await using var command = new NpgsqlCommand(
             $"INSERT INTO {Name} (event_id, payload, trace_parent, trace_state) VALUES ($1, $2, $3, $4)", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = change.EventId });
-        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(change, Json), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(change, Json), NpgsqlDbType = NpgsqlDbType.Json });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.TraceStateString ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -71,10 +79,10 @@ public sealed class OutboxTable(OutboxOptions options)
 
         var trace = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO {Name} (event_id, payload, trace_parent, trace_state) SELECT event_id, payload, $3, $4 FROM unnest($1::uuid[], $2::jsonb[]) AS e(event_id, payload)",
+            $"INSERT INTO {Name} (event_id, payload, trace_parent, trace_state) SELECT event_id, payload, $3, $4 FROM unnest($1::uuid[], $2::json[]) AS e(event_id, payload)",
             connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => change.EventId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => JsonSerializer.Serialize(change, Json)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => JsonSerializer.Serialize(change, Json)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.TraceStateString ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -200,7 +200,7 @@ public sealed class SetAsideTests(RealtimeSystem system)
         await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("mergedb"));
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter { Value = eventId });
-        command.Parameters.Add(new NpgsqlParameter { Value = payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = payload, NpgsqlDbType = NpgsqlDbType.Json });
         await command.ExecuteNonQueryAsync();
     }
 }
