@@ -68,7 +68,7 @@ public sealed class ParentRelationTests(RealtimeSystem system)
         await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("ingestdb"));
         await using var command = dataSource.CreateCommand("""
             SELECT payload->'values'->>'order_line' FROM odoo_ingest.outbox
-            WHERE payload->>'collection' = 'purchase.order' AND payload->>'recordId' = $1 AND payload->'changedFields' ? 'order_line'
+            WHERE payload->>'collection' = 'purchase.order' AND payload->>'recordId' = $1 AND payload::jsonb->'changedFields' ? 'order_line'
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = order.ToString(CultureInfo.InvariantCulture) });
         var published = new List<List<int>>();
