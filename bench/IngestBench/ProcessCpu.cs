@@ -8,7 +8,7 @@ namespace RealtimeSync.Bench;
 /// </summary>
 public static class ProcessCpu
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on
+    private const double TicksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on
 
     public static double SecondsOfTree(int root)
     {

@@ -88,6 +88,11 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
     /// </summary>
     public async Task<IReadOnlyList<long[]>> AppendManyAsync(IReadOnlyList<TopicAppend> appends)
     {
+        if (appends.Count == 0)
+        {
+            return [];
+        }
+
         var settings = options.Value;
         var keys = new List<RedisKey>();
         var values = new List<RedisValue>
@@ -119,17 +124,12 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
             }
         }
 
-        if (appends.Count == 0)
-        {
-            return [];
-        }
-
         var results = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keys.ToArray(), values.ToArray()))!;
         return results.Select(result => ((string?)result ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToArray()).ToList();
     }
 
     /// <summary>The current activity's W3C traceparent, for a message appended inside the change's own activity.</summary>
-    public static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent } ? traceParent : null;
+    private static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } traceParent } ? traceParent : null;
 
     public async Task<IReadOnlyList<TopicHead>> HeadsAsync(IReadOnlyList<string> topics)
     {

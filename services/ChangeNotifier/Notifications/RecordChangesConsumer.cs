@@ -38,7 +38,7 @@ public sealed partial class RecordChangesConsumer(
                 }
                 catch (Exception ex) when (!NotifierFailure.HoldsTheQueue(ex))
                 {
-                    await AloneAsync(notification, applied, context.CancellationToken);
+                    await AloneAsync(notification, rules, applied, context.CancellationToken);
                     continue;
                 }
 
@@ -64,7 +64,7 @@ public sealed partial class RecordChangesConsumer(
                     // Something in this chunk is refused: each change alone finds which.
                     foreach (var (notification, _) in chunk)
                     {
-                        await AloneAsync(notification, applied, context.CancellationToken);
+                        await AloneAsync(notification, rules, applied, context.CancellationToken);
                     }
 
                     continue;
@@ -88,7 +88,7 @@ public sealed partial class RecordChangesConsumer(
     }
 
     /// <summary>One change on its own, tried <see cref="SetAsideOptions.Attempts"/> times, then set aside.</summary>
-    private async Task AloneAsync(Notification notification, List<Guid> applied, CancellationToken cancellationToken)
+    private async Task AloneAsync(Notification notification, Dictionary<string, CollectionPushRules> rules, List<Guid> applied, CancellationToken cancellationToken)
     {
         var change = notification.Change;
         var budget = setAsideOptions.Value;
@@ -96,8 +96,7 @@ public sealed partial class RecordChangesConsumer(
         {
             try
             {
-                options.CurrentValue.Collections.TryGetValue(change.Collection, out var rules);
-                if (ChangeMessage.For(change, rules, notification.TraceParent) is { } append)
+                if (ChangeMessage.For(change, rules.GetValueOrDefault(change.Collection), notification.TraceParent) is { } append)
                 {
                     Pushed(notification, append, (await topicLog.AppendManyAsync([append]))[0], applied);
                 }

@@ -14,7 +14,6 @@ internal sealed class LinePass(PageStore pages)
     {
         foreach (var relation in run.Options.Children)
         {
-            var fields = relation.ReadFields();
             var read = run.Read(relation.Model);
             for (var lastId = 0; ;)
             {
@@ -22,8 +21,7 @@ internal sealed class LinePass(PageStore pages)
                 var unread = ids.Where(id => !read.Contains(id)).ToList();
                 if (unread.Count > 0)
                 {
-                    var rows = await IsolatedReads.ReadAsync(run.Odoo, relation.Model, unread, fields, cancellationToken);
-                    await pages.StoreAsync(run, PageReader.Children(run, relation, rows.Rows, rows.Unreadable), progress: null, cancellationToken);
+                    await pages.StoreAsync(run, await PageReader.ChildrenByIdAsync(run, relation, unread, cancellationToken), progress: null, cancellationToken);
                 }
 
                 if (ids.Count < SearchPage)

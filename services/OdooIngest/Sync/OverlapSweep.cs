@@ -23,23 +23,17 @@ internal sealed class OverlapSweep(NpgsqlDataSource dataSource, PageStore pages)
     public async Task RunAsync(Run run, SweepWindow window, SweepCounts counts, CancellationToken cancellationToken)
     {
         var options = run.Options;
-        await SweepAsync(run, options.Model, options.ParsedDomain(), window, options.PageSize, counts, async stale =>
-        {
-            var read = await IsolatedReads.ReadAsync(run.Odoo, options.Model, stale, options.ReadFields(), cancellationToken);
-            await pages.StoreAsync(run, await PageReader.ParentsAsync(run, read.Rows, read.Unreadable, cancellationToken), progress: null, cancellationToken);
-        }, cancellationToken);
+        await SweepAsync(run, options.Model, options.ParsedDomain(), window, options.PageSize, counts,
+            stale => PageReader.ParentsByIdAsync(run, stale, cancellationToken), cancellationToken);
         foreach (var relation in options.Children)
         {
-            await SweepAsync(run, relation.Model, [], window, ReadChunk, counts, async stale =>
-            {
-                var read = await IsolatedReads.ReadAsync(run.Odoo, relation.Model, stale, relation.ReadFields(), cancellationToken);
-                await pages.StoreAsync(run, PageReader.Children(run, relation, read.Rows, read.Unreadable), progress: null, cancellationToken);
-            }, cancellationToken);
+            await SweepAsync(run, relation.Model, [], window, ReadChunk, counts,
+                stale => PageReader.ChildrenByIdAsync(run, relation, stale, cancellationToken), cancellationToken);
         }
     }
 
     private async Task SweepAsync(
-        Run run, string model, JsonArray domain, SweepWindow window, int readChunk, SweepCounts counts, Func<IReadOnlyList<int>, Task> readAndStore,
+        Run run, string model, JsonArray domain, SweepWindow window, int readChunk, SweepCounts counts, Func<IReadOnlyList<int>, Task<StorePage>> read,
         CancellationToken cancellationToken)
     {
         for (var lastId = 0; ;)
@@ -59,7 +53,7 @@ internal sealed class OverlapSweep(NpgsqlDataSource dataSource, PageStore pages)
             counts.Add(model, listed.Count, stale.Count, leaving.Count);
             foreach (var chunk in stale.Concat(leaving).Order().Chunk(readChunk))
             {
-                await readAndStore(chunk);
+                await pages.StoreAsync(run, await read(chunk), progress: null, cancellationToken);
             }
 
             if (page.Count < ListPage)

@@ -58,6 +58,20 @@ internal static class PageReader
         return new StorePage(units, refused);
     }
 
+    /// <summary>Parents read in full by id (retried, or found stale by the sweep), with their children.</summary>
+    public static async Task<StorePage> ParentsByIdAsync(Run run, IReadOnlyList<int> ids, CancellationToken cancellationToken)
+    {
+        var read = await IsolatedReads.ReadAsync(run.Odoo, run.Options.Model, ids, run.Options.ReadFields(), cancellationToken);
+        return await ParentsAsync(run, read.Rows, read.Unreadable, cancellationToken);
+    }
+
+    /// <summary>Children read in full by id, on their own (edited alone, retried, or found stale by the sweep).</summary>
+    public static async Task<StorePage> ChildrenByIdAsync(Run run, ChildRelation relation, IReadOnlyList<int> ids, CancellationToken cancellationToken)
+    {
+        var read = await IsolatedReads.ReadAsync(run.Odoo, relation.Model, ids, relation.ReadFields(), cancellationToken);
+        return Children(run, relation, read.Rows, read.Unreadable);
+    }
+
     /// <summary>Children read on their own (edited alone, or retried): each a unit of its own, under the parent it names.</summary>
     public static StorePage Children(Run run, ChildRelation relation, List<JsonObject> rows, IReadOnlyList<Unreadable> unreadable)
     {

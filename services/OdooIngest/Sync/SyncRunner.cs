@@ -175,17 +175,15 @@ public sealed partial class SyncRunner(
     /// </summary>
     private async Task RetryFailedAsync(Run run, CancellationToken cancellationToken)
     {
-        await RetryFailedAsync(run, run.Options.Model, run.Options.ReadFields(), async (rows, unreadable) =>
-            await _pages.StoreAsync(run, await PageReader.ParentsAsync(run, rows, unreadable, cancellationToken), progress: null, cancellationToken), cancellationToken);
+        await RetryFailedAsync(run, run.Options.Model, ids => PageReader.ParentsByIdAsync(run, ids, cancellationToken), cancellationToken);
         foreach (var relation in run.Options.Children)
         {
-            await RetryFailedAsync(run, relation.Model, relation.ReadFields(), (rows, unreadable) =>
-                _pages.StoreAsync(run, PageReader.Children(run, relation, rows, unreadable), progress: null, cancellationToken), cancellationToken);
+            await RetryFailedAsync(run, relation.Model, ids => PageReader.ChildrenByIdAsync(run, relation, ids, cancellationToken), cancellationToken);
         }
     }
 
     private async Task RetryFailedAsync(
-        Run run, string model, IReadOnlyList<string> fields, Func<List<JsonObject>, List<Unreadable>, Task> store, CancellationToken cancellationToken)
+        Run run, string model, Func<IReadOnlyList<int>, Task<StorePage>> read, CancellationToken cancellationToken)
     {
         // A record that failed earlier in this run (read already) waits for the next run.
         var failed = (await failures.FailedIdsAsync(run.Stream, run.Database, model, cancellationToken)).Where(id => !run.Read(model).Contains(id));
@@ -203,8 +201,7 @@ public sealed partial class SyncRunner(
 
             if (existing.Count > 0)
             {
-                var read = await IsolatedReads.ReadAsync(run.Odoo, model, existing, fields, cancellationToken);
-                await store(read.Rows, read.Unreadable);
+                await _pages.StoreAsync(run, await read(existing), progress: null, cancellationToken);
             }
         }
     }
