@@ -21,8 +21,10 @@ public sealed partial class OutboxDispatcher(
     OutboxSignal signal,
     IBus bus,
     OutboxOptions options,
+    TimeProvider time,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    private readonly OutboxCursor _cursor = new(time, options.LateRowScanInterval);
     private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,6 +50,7 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception ex)
             {
+                _cursor.Lost();
                 failures++;
                 var delay = Backoff.Exponential(failures, options.MaxBackoff);
                 LogDispatchFailed(ex, failures, delay);
@@ -72,7 +75,7 @@ public sealed partial class OutboxDispatcher(
             }
         }
 
-        var pending = await ReadPendingAsync(connection, transaction, cancellationToken);
+        var pending = await ReadPendingAsync(connection, transaction, _cursor.StartAfter(), cancellationToken);
         var batch = new DispatchBatch(connection, transaction, cancellationToken);
         var ready = new List<(PendingRow Row, RecordChanged Change)>(pending.Count);
         foreach (var row in pending)
@@ -97,6 +100,7 @@ public sealed partial class OutboxDispatcher(
         await PublishAsync(batch, ready);
         await MarkPublishedAsync(connection, transaction, batch.Published, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        _cursor.Handled(pending.Count > 0 ? pending[^1].Seq : 0, full: pending.Count >= options.BatchSize);
         return batch.Published.Count + batch.SetAside;
     }
 
@@ -191,12 +195,13 @@ public sealed partial class OutboxDispatcher(
         public int SetAside { get; set; }
     }
 
-    private async Task<List<PendingRow>> ReadPendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task<List<PendingRow>> ReadPendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long after, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT seq, event_id, attempts, payload::text, trace_parent, trace_state FROM {table.Name} WHERE {OutboxTable.Pending} ORDER BY seq LIMIT $1",
+            $"SELECT seq, event_id, attempts, payload::text, trace_parent, trace_state FROM {table.Name} WHERE {OutboxTable.Pending} AND seq > $2 ORDER BY seq LIMIT $1",
             connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = options.BatchSize });
+        command.Parameters.Add(new NpgsqlParameter { Value = after });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<PendingRow>();
         while (await reader.ReadAsync(cancellationToken))

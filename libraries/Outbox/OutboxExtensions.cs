@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using RealtimeSync.Outbox;
 
 namespace Microsoft.Extensions.Hosting;
@@ -16,6 +17,7 @@ public static class OutboxExtensions
         var options = new OutboxOptions { Schema = schema };
         builder.Configuration.GetSection("Outbox").Bind(options);
         builder.Services.AddSingleton(options);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OutboxTable>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<SetAsideRows>();

@@ -14,6 +14,12 @@ public sealed class OutboxOptions
     /// <summary>How long one publish may wait for the broker before the batch is retried later.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// During a backlog the dispatcher reads on from its last row; a row whose transaction committed after later rows were
+    /// read waits at most this long before a read from the start finds it (<see cref="OutboxCursor"/>).
+    /// </summary>
+    public TimeSpan LateRowScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Npgsql;
 using RealtimeSync.Contracts;
+using RealtimeSync.OdooIngest.Storage;
 using RealtimeSync.Outbox;
 
 namespace RealtimeSync.OdooIngest.Sync;
@@ -12,9 +13,12 @@ namespace RealtimeSync.OdooIngest.Sync;
 /// </summary>
 internal sealed partial class PageStore(NpgsqlDataSource dataSource, IngestedRecords records, OutboxSignal outboxSignal, ILogger logger)
 {
+    private readonly PlannerStatistics _statistics = new(dataSource, OdooIngestExtensions.Schema + ".records", logger);
+
     /// <summary>Stores <paramref name="page"/> with the scan's <paramref name="progress"/> (null outside the window scan), committing only under the run's lock.</summary>
     public async Task StoreAsync(Run run, StorePage page, ScanPosition? progress, CancellationToken cancellationToken)
     {
+        await _statistics.RefreshIfStaleAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (units, refused) = Storable(page);
