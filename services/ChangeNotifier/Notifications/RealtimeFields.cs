@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace RealtimeSync.ChangeNotifier.Notifications;
@@ -28,17 +29,28 @@ public static class RealtimeFields
     public static IReadOnlyList<string> Select(CollectionPushRules? rules, IReadOnlyList<string> changed) =>
         rules is null || rules.Fields.Count == 0 ? changed : changed.Where(rules.Fields.Contains).ToList();
 
-    /// <summary>The values of <paramref name="fields"/>, many2one fields reshaped from Odoo's <c>[id, name]</c> (or <c>false</c>).</summary>
-    public static JsonObject Values(CollectionPushRules? rules, JsonObject? values, IReadOnlyList<string> fields)
+    /// <summary>
+    /// Writes the values of <paramref name="fields"/> as one JSON object, many2one fields reshaped from Odoo's <c>[id, name]</c>
+    /// (or <c>false</c>). Written straight from the change's values: nothing is copied into a tree of its own first.
+    /// </summary>
+    public static void WriteValues(Utf8JsonWriter writer, CollectionPushRules? rules, JsonObject? values, IReadOnlyList<string> fields)
     {
-        var shaped = new JsonObject();
+        writer.WriteStartObject();
         foreach (var field in fields)
         {
-            var value = values?[field]?.DeepClone();
-            shaped[field] = rules?.Many2One.Contains(field) == true ? Many2One(value) : value;
+            writer.WritePropertyName(field);
+            var value = values?[field];
+            if (rules?.Many2One.Contains(field) == true)
+            {
+                WriteMany2One(writer, value);
+            }
+            else
+            {
+                Write(writer, value);
+            }
         }
 
-        return shaped;
+        writer.WriteEndObject();
     }
 
     /// <summary>Which of <paramref name="fields"/> are restricted, and to which roles; empty when all may see all.</summary>
@@ -56,10 +68,36 @@ public static class RealtimeFields
         return restricted;
     }
 
-    private static JsonNode? Many2One(JsonNode? value) => value switch
+    private static void WriteMany2One(Utf8JsonWriter writer, JsonNode? value)
     {
-        JsonArray { Count: 2 } pair => new JsonObject { ["id"] = pair[0]?.DeepClone(), ["display_name"] = pair[1]?.DeepClone() },
-        JsonValue flag when flag.TryGetValue<bool>(out var isSet) && !isSet => null,
-        _ => value,
-    };
+        switch (value)
+        {
+            case JsonArray { Count: 2 } pair:
+                writer.WriteStartObject();
+                writer.WritePropertyName("id");
+                Write(writer, pair[0]);
+                writer.WritePropertyName("display_name");
+                Write(writer, pair[1]);
+                writer.WriteEndObject();
+                break;
+            case JsonValue flag when flag.TryGetValue<bool>(out var isSet) && !isSet:
+                writer.WriteNullValue();
+                break;
+            default:
+                Write(writer, value);
+                break;
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, JsonNode? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            value.WriteTo(writer);
+        }
+    }
 }

@@ -49,8 +49,31 @@ public sealed class TopicLogBatchTests(RealtimeSystem system)
 
         var read = await log.ReadAfterAsync(collection, null, 0);
         Assert.Equal([1L, 2L], read.Messages.Select(message => message.Offset));
-        Assert.All(read.Messages, message => Assert.DoesNotContain("traceparent", message.Json, StringComparison.Ordinal)); // the log keeps the protocol's message
+        // The log keeps the protocol's message: what was published, less the trace.
+        Assert.Equal(lines[0].Replace($",\"traceparent\":\"{TraceParent}\"", string.Empty, StringComparison.Ordinal), read.Messages[0].Json);
+        Assert.Equal(lines[2], read.Messages[1].Json);
         await subscription.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task A_message_logged_whole_by_an_earlier_version_is_read_back_as_it_was()
+    {
+        using var redis = await system.RedisAsync();
+        var log = RealtimeSystem.TopicLog(redis);
+        var topic = $"records/{Topics.UniqueCollection()}";
+        await log.AppendManyAsync([new TopicAppend(null, [topic], """{"type":"note","payload":{"n":1}}""")]);
+        var epoch = (await log.HeadsAsync([topic]))[0].Epoch;
+
+        // Entries once held the whole message in one field, 'm'; a log can hold both kinds for as long as it keeps them.
+        var whole = $"{{\"topic\":\"{topic}\",\"offset\":2,\"epoch\":\"{epoch}\",\"type\":\"note\",\"payload\":{{\"n\":2}}}}";
+        var database = redis.GetDatabase();
+        await database.StreamAddAsync(PushChannel.LogKey(topic), [new("m", whole), new("t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())], messageId: "2-0");
+        await database.HashSetAsync(PushChannel.HeadKey(topic), "offset", 2);
+
+        var read = await log.ReadAfterAsync(topic, epoch, 0);
+        Assert.Equal([1L, 2L], read.Messages.Select(message => message.Offset));
+        Assert.Equal(whole, read.Messages[1].Json);
+        Assert.Equal(2, (int)System.Text.Json.Nodes.JsonNode.Parse(read.Messages[1].Json)!["payload"]!["n"]!);
     }
 
     [Fact]

@@ -30,6 +30,23 @@ public sealed class ChangeMessageTests
     }
 
     [Fact]
+    public void The_body_is_the_documented_message_with_many2one_fields_reshaped_and_escaped_text()
+    {
+        var rules = new CollectionPushRules { Many2One = ["partner_id"] };
+        var change = new RecordChanged(
+            Guid.Parse("6f9619ff-8b86-d011-b42d-00c04fc964ff"), "odoo-ingest", "purchase.order", "7", 3, ChangeOperation.Created, ["name", "partner_id", "vendor_ref"],
+            new JsonObject { ["name"] = "P<0042> \"rush\"", ["partner_id"] = new JsonArray(12, "Azure Interior"), ["vendor_ref"] = false },
+            "alice", "conn-1", DateTimeOffset.FromUnixTimeMilliseconds(1_764_547_200_123));
+
+        var append = ChangeMessage.For(change, rules, null)!;
+
+        Assert.Equal(
+            """{"type":"record.created","payload":{"collection":"purchase.order","id":"7","version":3,"operation":"created","changedFields":["name","partner_id","vendor_ref"],"fields":{"name":"P\u003C0042\u003E \u0022rush\u0022","partner_id":{"id":12,"display_name":"Azure Interior"},"vendor_ref":false}},"timestamp":1764547200123,"eventId":"6f9619ff-8b86-d011-b42d-00c04fc964ff","origin":"conn-1","actor":"alice"}""",
+            append.Body);
+        Assert.Contains("\"origin\":null,\"actor\":null", ChangeMessage.For(change with { Actor = null, OriginConnectionId = null }, rules, null)!.Body);
+    }
+
+    [Fact]
     public void An_update_of_no_real_time_field_pushes_nothing_but_a_delete_always_pushes()
     {
         Assert.Null(ChangeMessage.For(Change(ChangeOperation.Updated, ["note"], new JsonObject { ["note"] = "x" }), Rules, null));
