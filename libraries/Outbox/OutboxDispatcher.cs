@@ -71,6 +71,7 @@ public sealed partial class OutboxDispatcher(
             lockCommand.Parameters.Add(new NpgsqlParameter { Value = table.AdvisoryLockKey });
             if (await lockCommand.ExecuteScalarAsync(cancellationToken) is not true)
             {
+                _cursor.Lost(); // another replica dispatches meanwhile: where this one stopped says nothing once it is back
                 return 0;
             }
         }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -10,8 +9,8 @@ namespace RealtimeSync.PushLog;
 
 /// <summary>
 /// The per-topic replay log in Redis, and the only code that speaks Redis about topics. Per topic a
-/// hash holds the epoch, the last offset and the last change time; a stream holds the messages (each body with its epoch,
-/// the reader putting the envelope around them), with entry ids <c>{offset}-0</c> so replay after an offset is one XRANGE. Appends are one Lua script per batch:
+/// hash holds the epoch, the last offset and the last change time; a stream holds the messages, with
+/// entry ids <c>{offset}-0</c> so replay after an offset is one XRANGE. Appends are one Lua script per batch:
 /// per message drop a redelivered event, take each topic's next offset, append (bounded by count, expiring when
 /// idle; the head expires too, much later); then publish the batch's messages for fan-out as one pub/sub message,
 /// one per line. Redis runs it atomically, so a crash leaves all of it or none. Each published copy ends with its change's W3C
@@ -21,7 +20,7 @@ namespace RealtimeSync.PushLog;
 public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOptions> options)
 {
     // ARGV: 1 deduplication ms, 2 max messages, 3 max age ms, 4 channel, 5 a new epoch, 6 head retention ms; then per message
-    // its topic count n, body without its outer braces, traceparent and n topics as JSON strings. KEYS per message: its event key ('' for none), then
+    // its topic count n, body, traceparent and n topics as JSON strings. KEYS per message: its event key ('' for none), then
     // each topic's head and log keys.
     private const string AppendScript = """
         local clock = redis.call('TIME')
@@ -30,7 +29,6 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
         local k, a = 1, 7
         while a <= #ARGV do
           local count, body, trace, eventKey = tonumber(ARGV[a]), ARGV[a + 1], ARGV[a + 2], KEYS[k]
-          local ending = trace ~= '' and (',"traceparent":"' .. trace .. '"}') or '}'
           local done = eventKey ~= '' and redis.call('GET', eventKey)
           if done then
             results[#results + 1] = done
@@ -51,10 +49,13 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
                 touched[#touched + 1] = headKey
               end
               head.offset = head.offset + 1
-              -- The log keeps the body's inside and its epoch (the reader puts the envelope around them); only the
-              -- published copy is built here, in one concatenation.
-              redis.call('XADD', logKey, 'MAXLEN', ARGV[2], head.offset .. '-0', 'b', body, 'e', head.epoch, 't', now)
-              published[#published + 1] = '{"topic":' .. ARGV[a + 2 + i] .. ',"offset":' .. head.offset .. ',"epoch":"' .. head.epoch .. '",' .. body .. ending
+              local message = '{"topic":' .. ARGV[a + 2 + i] .. ',"offset":' .. head.offset .. ',"epoch":"' .. head.epoch .. '",' .. body
+              redis.call('XADD', logKey, 'MAXLEN', ARGV[2], head.offset .. '-0', 'm', message, 't', now)
+              if trace ~= '' then
+                published[#published + 1] = string.sub(message, 1, -2) .. ',"traceparent":"' .. trace .. '"}'
+              else
+                published[#published + 1] = message
+              end
               offsets[i] = head.offset
             end
             local summary = table.concat(offsets, ',')
@@ -73,8 +74,6 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
         if #published > 0 then redis.call('PUBLISH', ARGV[4], table.concat(published, '\n')) end
         return results
         """;
-
-    private static readonly SearchValues<char> TopicCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/");
 
     /// <summary>
     /// Appends one message to each of <paramref name="topics"/> and publishes it; returns each topic's offset. The current
@@ -108,20 +107,20 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
         foreach (var append in appends)
         {
             // Published messages are separated by line breaks, which compact JSON never holds outside its strings.
-            if (!append.Body.StartsWith('{') || !append.Body.EndsWith('}') || append.Body.Length < 3 || append.Body.Contains('\n') || append.Body.Contains('\r'))
+            if (!append.Body.StartsWith('{') || append.Body.Length < 3 || append.Body.Contains('\n') || append.Body.Contains('\r'))
             {
                 throw new ArgumentException("A body must be a compact serialized, non-empty JSON object.", nameof(appends));
             }
 
             keys.Add(append.EventId is null ? string.Empty : $"rs:event:{append.EventId}");
             values.Add(append.Topics.Count);
-            values.Add(append.Body[1..^1]);
+            values.Add(append.Body[1..]);
             values.Add(append.TraceParent is { } trace && TraceParent.IsMatch(trace) ? trace : string.Empty);
             foreach (var topic in append.Topics)
             {
                 keys.Add(PushChannel.HeadKey(topic));
                 keys.Add(PushChannel.LogKey(topic));
-                values.Add(TopicJson(topic));
+                values.Add(JsonSerializer.Serialize(topic));
             }
         }
 
@@ -197,25 +196,11 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
     private async Task<List<(LoggedMessage Message, long Time)>> RangeAsync(string topic, RedisValue start, int? count)
     {
         var entries = await redis.GetDatabase().StreamRangeAsync(PushChannel.LogKey(topic), start, "+", count);
-        var messages = new List<(LoggedMessage, long)>(entries.Length);
-        foreach (var entry in entries)
-        {
-            var offset = long.Parse(entry.Id.ToString().Split('-')[0], System.Globalization.CultureInfo.InvariantCulture);
-            var body = entry["b"];
-            // An entry keeps the body's inside and its epoch; one logged before that kept the whole message ('m').
-            var message = body.IsNull ? (string?)entry["m"] : $"{{\"topic\":{TopicJson(topic)},\"offset\":{offset},\"epoch\":\"{entry["e"]}\",{body}}}";
-            if (message is not null)
-            {
-                messages.Add((new LoggedMessage(offset, message), (long)entry["t"]));
-            }
-        }
-
-        return messages;
+        return entries
+            .Where(entry => !entry["m"].IsNull)
+            .Select(entry => (new LoggedMessage(long.Parse(entry.Id.ToString().Split('-')[0], System.Globalization.CultureInfo.InvariantCulture), (string)entry["m"]!), (long)entry["t"]))
+            .ToList();
     }
-
-    /// <summary>A topic as a JSON string. Topics are segments of letters, digits, '.', '_', '-' and '/', which need no escaping.</summary>
-    private static string TopicJson(string topic) =>
-        topic.AsSpan().ContainsAnyExcept(TopicCharacters) ? JsonSerializer.Serialize(topic) : "\"" + topic + "\"";
 
     /// <summary>A W3C traceparent: nothing else may be spliced into the published JSON.</summary>
     [GeneratedRegex("^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}\\z")]

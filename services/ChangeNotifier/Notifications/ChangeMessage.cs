@@ -1,6 +1,5 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using RealtimeSync.Contracts;
 using RealtimeSync.PushLog;
 
@@ -9,6 +8,8 @@ namespace RealtimeSync.ChangeNotifier.Notifications;
 /// <summary>The push message one change becomes: only its real-time fields, on its collection's topic and its record's.</summary>
 public static class ChangeMessage
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     /// <summary>
     /// The append for <paramref name="change"/>, or null when it changed no real-time field. Throws for a change that names
     /// no topic (<see cref="ChangeTopics"/>): the event's own failure.
@@ -22,47 +23,29 @@ public static class ChangeMessage
             return null;
         }
 
-        var operation = change.Operation switch
+        var operation = change.Operation.ToString().ToLowerInvariant();
+        var body = new JsonObject
         {
-            ChangeOperation.Created => "created",
-            ChangeOperation.Updated => "updated",
-            ChangeOperation.Deleted => "deleted",
-            ChangeOperation.Archived => "archived",
-            var other => throw new InvalidDataException($"The change's operation {other} is none that a push message names."),
+            ["type"] = "record." + operation,
+            ["payload"] = new JsonObject
+            {
+                ["collection"] = change.Collection,
+                ["id"] = change.RecordId,
+                ["version"] = change.Version,
+                ["operation"] = operation,
+                ["changedFields"] = new JsonArray(fields.Select(field => (JsonNode?)field).ToArray()),
+                ["fields"] = RealtimeFields.Values(rules, change.Values, fields),
+            },
+            ["timestamp"] = change.OccurredAt.ToUnixTimeMilliseconds(),
+            ["eventId"] = change.EventId.ToString(),
+            ["origin"] = change.OriginConnectionId,
+            ["actor"] = change.Actor,
         };
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
+        if (RealtimeFields.Restrictions(rules, fields) is { Count: > 0 } restricted)
         {
-            writer.WriteStartObject();
-            writer.WriteString("type", "record." + operation);
-            writer.WriteStartObject("payload");
-            writer.WriteString("collection", change.Collection);
-            writer.WriteString("id", change.RecordId);
-            writer.WriteNumber("version", change.Version);
-            writer.WriteString("operation", operation);
-            writer.WriteStartArray("changedFields");
-            foreach (var field in fields)
-            {
-                writer.WriteStringValue(field);
-            }
-
-            writer.WriteEndArray();
-            writer.WritePropertyName("fields");
-            RealtimeFields.WriteValues(writer, rules, change.Values, fields);
-            writer.WriteEndObject();
-            writer.WriteNumber("timestamp", change.OccurredAt.ToUnixTimeMilliseconds());
-            writer.WriteString("eventId", change.EventId);
-            writer.WriteString("origin", change.OriginConnectionId);
-            writer.WriteString("actor", change.Actor);
-            if (RealtimeFields.Restrictions(rules, fields) is { Count: > 0 } restricted)
-            {
-                writer.WritePropertyName("fieldRoles"); // push-gateway removes these fields for subscribers without the roles
-                restricted.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
+            body["fieldRoles"] = restricted; // push-gateway removes these fields for subscribers without the roles
         }
 
-        return new TopicAppend(change.EventId.ToString(), topics, Encoding.UTF8.GetString(buffer.WrittenSpan), traceParent);
+        return new TopicAppend(change.EventId.ToString(), topics, body.ToJsonString(Json), traceParent);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace RealtimeSync.ChangeNotifier.Notifications;
@@ -29,28 +28,17 @@ public static class RealtimeFields
     public static IReadOnlyList<string> Select(CollectionPushRules? rules, IReadOnlyList<string> changed) =>
         rules is null || rules.Fields.Count == 0 ? changed : changed.Where(rules.Fields.Contains).ToList();
 
-    /// <summary>
-    /// Writes the values of <paramref name="fields"/> as one JSON object, many2one fields reshaped from Odoo's <c>[id, name]</c>
-    /// (or <c>false</c>). Written straight from the change's values: nothing is copied into a tree of its own first.
-    /// </summary>
-    public static void WriteValues(Utf8JsonWriter writer, CollectionPushRules? rules, JsonObject? values, IReadOnlyList<string> fields)
+    /// <summary>The values of <paramref name="fields"/>, many2one fields reshaped from Odoo's <c>[id, name]</c> (or <c>false</c>).</summary>
+    public static JsonObject Values(CollectionPushRules? rules, JsonObject? values, IReadOnlyList<string> fields)
     {
-        writer.WriteStartObject();
+        var shaped = new JsonObject();
         foreach (var field in fields)
         {
-            writer.WritePropertyName(field);
-            var value = values?[field];
-            if (rules?.Many2One.Contains(field) == true)
-            {
-                WriteMany2One(writer, value);
-            }
-            else
-            {
-                Write(writer, value);
-            }
+            var value = values?[field]?.DeepClone();
+            shaped[field] = rules?.Many2One.Contains(field) == true ? Many2One(value) : value;
         }
 
-        writer.WriteEndObject();
+        return shaped;
     }
 
     /// <summary>Which of <paramref name="fields"/> are restricted, and to which roles; empty when all may see all.</summary>
@@ -68,36 +56,10 @@ public static class RealtimeFields
         return restricted;
     }
 
-    private static void WriteMany2One(Utf8JsonWriter writer, JsonNode? value)
+    private static JsonNode? Many2One(JsonNode? value) => value switch
     {
-        switch (value)
-        {
-            case JsonArray { Count: 2 } pair:
-                writer.WriteStartObject();
-                writer.WritePropertyName("id");
-                Write(writer, pair[0]);
-                writer.WritePropertyName("display_name");
-                Write(writer, pair[1]);
-                writer.WriteEndObject();
-                break;
-            case JsonValue flag when flag.TryGetValue<bool>(out var isSet) && !isSet:
-                writer.WriteNullValue();
-                break;
-            default:
-                Write(writer, value);
-                break;
-        }
-    }
-
-    private static void Write(Utf8JsonWriter writer, JsonNode? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNullValue();
-        }
-        else
-        {
-            value.WriteTo(writer);
-        }
-    }
+        JsonArray { Count: 2 } pair => new JsonObject { ["id"] = pair[0]?.DeepClone(), ["display_name"] = pair[1]?.DeepClone() },
+        JsonValue flag when flag.TryGetValue<bool>(out var isSet) && !isSet => null,
+        _ => value,
+    };
 }

@@ -22,8 +22,7 @@ public sealed class PubSubOutageTests(RealtimeSystem system)
         await database.HashSetAsync(PushChannel.HeadKey(topic), [new("epoch", "lost-publish"), new("offset", 1), new("changedAt", now)]);
         await database.StreamAddAsync(PushChannel.LogKey(topic),
         [
-            new("b", "\"type\":\"note\",\"payload\":{\"n\":1}"),
-            new("e", "lost-publish"),
+            new("m", "{\"topic\":\"" + topic + "\",\"offset\":1,\"epoch\":\"lost-publish\",\"type\":\"note\",\"payload\":{\"n\":1}}"),
             new("t", now),
         ], messageId: "1-0");
 

@@ -56,27 +56,6 @@ public sealed class TopicLogBatchTests(RealtimeSystem system)
     }
 
     [Fact]
-    public async Task A_message_logged_whole_by_an_earlier_version_is_read_back_as_it_was()
-    {
-        using var redis = await system.RedisAsync();
-        var log = RealtimeSystem.TopicLog(redis);
-        var topic = $"records/{Topics.UniqueCollection()}";
-        await log.AppendManyAsync([new TopicAppend(null, [topic], """{"type":"note","payload":{"n":1}}""")]);
-        var epoch = (await log.HeadsAsync([topic]))[0].Epoch;
-
-        // Entries once held the whole message in one field, 'm'; a log can hold both kinds for as long as it keeps them.
-        var whole = $"{{\"topic\":\"{topic}\",\"offset\":2,\"epoch\":\"{epoch}\",\"type\":\"note\",\"payload\":{{\"n\":2}}}}";
-        var database = redis.GetDatabase();
-        await database.StreamAddAsync(PushChannel.LogKey(topic), [new("m", whole), new("t", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())], messageId: "2-0");
-        await database.HashSetAsync(PushChannel.HeadKey(topic), "offset", 2);
-
-        var read = await log.ReadAfterAsync(topic, epoch, 0);
-        Assert.Equal([1L, 2L], read.Messages.Select(message => message.Offset));
-        Assert.Equal(whole, read.Messages[1].Json);
-        Assert.Equal(2, (int)System.Text.Json.Nodes.JsonNode.Parse(read.Messages[1].Json)!["payload"]!["n"]!);
-    }
-
-    [Fact]
     public async Task A_body_that_is_not_one_line_of_json_is_refused_and_nothing_of_its_batch_is_appended()
     {
         using var redis = await system.RedisAsync();
