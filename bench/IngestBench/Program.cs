@@ -167,6 +167,12 @@ async Task<long> ScalarAsync(string sql)
     return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
 }
 
+async Task ExecuteAsync(string sql)
+{
+    await using var command = db.CreateCommand(sql);
+    await command.ExecuteNonQueryAsync();
+}
+
 using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(await app.GetConnectionStringAsync("redis") ?? throw new InvalidOperationException("no redis"));
 async Task<long> OffsetAsync(string topic) => (long?)await redis.GetDatabase().HashGetAsync($"rs:topic:{{{topic}}}", "offset") ?? 0;
 
@@ -214,10 +220,10 @@ if (warm)
     }
 
     gone.Commit();
-    await ScalarAsync("WITH gone AS (DELETE FROM odoo_ingest.records WHERE model IN ('purchase.order', 'purchase.order.line') RETURNING 1) SELECT count(*) FROM gone");
+    await ExecuteAsync("DELETE FROM odoo_ingest.records WHERE model IN ('purchase.order', 'purchase.order.line')");
 }
 
-await ScalarAsync("WITH gone AS (DELETE FROM odoo_ingest.sync_state WHERE stream = 'purchase-orders' RETURNING 1) SELECT count(*) FROM gone");
+await ExecuteAsync("DELETE FROM odoo_ingest.sync_state WHERE stream = 'purchase-orders'");
 
 var cpuBefore = processes.ToArray().ToDictionary(process => process.Key, process => Cpu(process.Value));
 OdooSeed.PurchaseOrders(odoo.Database, orders, linesPerOrder, DateTimeOffset.UtcNow);

@@ -27,9 +27,7 @@ public sealed class OutboxCursorTests
     [Fact]
     public void A_short_read_sends_the_next_one_back_to_the_start()
     {
-        var cursor = new OutboxCursor(_time, TimeSpan.FromSeconds(1));
-        cursor.StartAfter();
-        cursor.Handled(500, full: true);
+        var cursor = ReadingOnAfter500();
         cursor.StartAfter();
         cursor.Handled(720, full: false);
         Assert.Equal(0, cursor.StartAfter());
@@ -38,9 +36,7 @@ public sealed class OutboxCursorTests
     [Fact]
     public void During_a_long_backlog_a_read_from_the_start_comes_every_interval()
     {
-        var cursor = new OutboxCursor(_time, TimeSpan.FromSeconds(1));
-        cursor.StartAfter();
-        cursor.Handled(500, full: true);
+        var cursor = ReadingOnAfter500();
         _time.Advance(TimeSpan.FromMilliseconds(900));
         Assert.Equal(500, cursor.StartAfter());
         cursor.Handled(1000, full: true);
@@ -53,11 +49,18 @@ public sealed class OutboxCursorTests
     [Fact]
     public void A_failed_dispatch_starts_the_next_read_from_the_start()
     {
+        var cursor = ReadingOnAfter500();
+        cursor.Lost();
+        Assert.Equal(0, cursor.StartAfter());
+    }
+
+    /// <summary>A cursor whose first read, from the start, came back full up to seq 500.</summary>
+    private OutboxCursor ReadingOnAfter500()
+    {
         var cursor = new OutboxCursor(_time, TimeSpan.FromSeconds(1));
         cursor.StartAfter();
         cursor.Handled(500, full: true);
-        cursor.Lost();
-        Assert.Equal(0, cursor.StartAfter());
+        return cursor;
     }
 
     private sealed class ManualClock : TimeProvider
