@@ -1,0 +1,567 @@
+import { Backoff, type BackoffOptions } from "./Backoff.js";
+import { ConnectionQuality, type Quality } from "./ConnectionQuality.js";
+import { ConnectionState, type StateChange, type TransportKind } from "./ConnectionState.js";
+import { Emitter } from "./Emitter.js";
+import { documentVisibility, type PageVisibility } from "./PageVisibility.js";
+import { Presence } from "./Presence.js";
+import {
+  CloseCodes,
+  type ChangeMessage,
+  type ErrorFrame,
+  type ServerFrame,
+  type TopicPosition,
+  type WelcomeFrame,
+} from "./protocol.js";
+import { RecordsApi } from "./records/RecordsApi.js";
+import { ProblemError } from "./records/ProblemError.js";
+import { WriteQueue, type WriteQueueOptions } from "./records/WriteQueue.js";
+import { Subscription, type SubscriptionOptions } from "./Subscription.js";
+import { TokenSource, type TokenProvider } from "./TokenSource.js";
+import type { ResyncInfo, SubscribedInfo } from "./TopicStream.js";
+import { TransportLadder, type SessionMemory } from "./TransportLadder.js";
+import { PollingTransport, type PollingOptions } from "./transports/PollingTransport.js";
+import { SseTransport } from "./transports/SseTransport.js";
+import type { Transport, TransportClosure, TransportContext, TransportFactory } from "./transports/Transport.js";
+import { WebSocketTransport } from "./transports/WebSocketTransport.js";
+
+export interface RealtimeClientOptions {
+  /** The gateway's address; "" (the default) is the page's own origin. */
+  readonly url?: string;
+  /** The signed-in user's token, asked for at connect, before expiry, and after a refusal. */
+  readonly getToken: TokenProvider;
+  /** Transports in order of preference (default WebSocket, SSE, polling). */
+  readonly transports?: readonly TransportKind[];
+  /** Replaces a transport's implementation (tests, custom environments). */
+  readonly transportFactories?: Partial<Record<TransportKind, TransportFactory>>;
+  readonly backoff?: BackoffOptions;
+  /** Attempts in a row before giving up in `failed` (default: never give up). `retry()` starts again. */
+  readonly maxReconnectAttempts?: number;
+  /** A transport that sends no `welcome` within this is taken as not working here (default 5000 ms). */
+  readonly welcomeTimeoutMs?: number;
+  /** How often a degraded connection tries WebSocket again (default 30 000 ms). */
+  readonly upgradeIntervalMs?: number;
+  /** Close a hidden tab's WebSocket after this long hidden (default: keep it). It reconnects when shown. */
+  readonly hiddenRestMs?: number;
+  /** Between pings that measure the round trip (default 10 000 ms). */
+  readonly pingIntervalMs?: number;
+  /** A smoothed round trip above this marks the connection degraded (default 1000 ms). */
+  readonly slowRttMs?: number;
+  readonly polling?: PollingOptions;
+  readonly visibility?: PageVisibility;
+  /** Remembers the working transport for the session (default sessionStorage where there is one). */
+  readonly sessionMemory?: SessionMemory | null;
+  readonly fetch?: typeof fetch;
+  /** One HTTP request's bound (default 10 000 ms). */
+  readonly requestTimeoutMs?: number;
+  readonly writeQueue?: WriteQueueOptions;
+  readonly random?: () => number;
+}
+
+export interface ClientEvents {
+  state: StateChange;
+  welcome: WelcomeFrame;
+  /** Every message on every topic, the user's own and broadcasts included. */
+  message: ChangeMessage;
+  subscribed: SubscribedInfo;
+  resync: ResyncInfo;
+  error: ErrorFrame | { readonly code: "reload_failed"; readonly message: string; readonly topic: string };
+  quality: Quality;
+}
+
+export interface SendOptions {
+  /** As an admin, another user's id: the message goes to every connection of that user. */
+  readonly to?: string;
+  readonly correlationId?: string;
+}
+
+/**
+ * One connection per tab to RealtimeSync's push-gateway, through the gateway. It picks the transport (WebSocket,
+ * then SSE, then polling), reconnects with capped jittered backoff, keeps every topic's epoch and offset so each
+ * message arrives exactly once and in order on any instance and any transport, reloads through the app's loader on
+ * `resync`, refreshes tokens, rests polling while the page is hidden, measures the round trip, and writes records
+ * with the tab's connection id and an ordered offline queue.
+ */
+export class RealtimeClient {
+  readonly events = new Emitter<ClientEvents>();
+  readonly records: RecordsApi;
+  readonly writes: WriteQueue;
+  readonly presence: Presence;
+  private readonly options: RealtimeClientOptions;
+  private readonly tokens: TokenSource;
+  private readonly connection = new ConnectionState((change) => this.events.emit("state", change));
+  private readonly ladder: TransportLadder;
+  private readonly backoff: Backoff;
+  private readonly quality: ConnectionQuality;
+  private readonly visibility: PageVisibility;
+  private readonly factories: Partial<Record<TransportKind, TransportFactory | undefined>>;
+  private readonly subscriptions = new Map<string, Subscription>();
+  private readonly ownTopics = new Map<string, Subscription>();
+  private readonly ownConnectionId = randomId();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private transport: Transport | undefined;
+  private probe: Transport | undefined;
+  private serverConnectionId: string | undefined;
+  private userId: string | undefined;
+  private heartbeatTimeoutMs = 30_000;
+  private stopVisibility: (() => void) | undefined;
+
+  constructor(options: RealtimeClientOptions) {
+    this.options = options;
+    const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.tokens = new TokenSource(options.getToken);
+    this.ladder = new TransportLadder(
+      options.transports ?? ["websocket", "sse", "polling"],
+      options.sessionMemory === null ? undefined : (options.sessionMemory ?? defaultMemory()),
+    );
+    this.backoff = new Backoff(options.backoff, options.random);
+    this.quality = new ConnectionQuality(options.slowRttMs ?? 1_000);
+    this.visibility = options.visibility ?? documentVisibility();
+    this.factories = {
+      websocket: WebSocketTransport.factory(),
+      sse: SseTransport.factory(),
+      polling: PollingTransport.factory(options.polling),
+      ...options.transportFactories,
+    };
+    this.records = new RecordsApi({
+      baseUrl: options.url ?? "",
+      fetch: fetchImpl,
+      tokens: this.tokens,
+      connectionId: () => this.connectionId,
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    });
+    this.writes = new WriteQueue(this.records, options.writeQueue);
+    this.presence = new Presence(
+      (frame) => this.transport?.kind === "websocket" && this.connection.isOpen && this.transport.command(frame),
+    );
+  }
+
+  get state() {
+    return this.connection.current;
+  }
+
+  get transportKind(): TransportKind | undefined {
+    return this.connection.transport;
+  }
+
+  get connectionQuality(): Quality {
+    return this.quality.value;
+  }
+
+  /** The id writes carry as `X-Connection-Id`, so this tab's own changes are not echoed to it. */
+  get connectionId(): string {
+    return this.serverConnectionId ?? this.ownConnectionId;
+  }
+
+  on<K extends keyof ClientEvents>(event: K, listener: (payload: ClientEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  connect(): void {
+    if (this.connection.current !== "idle" && this.connection.current !== "disconnected") {
+      return;
+    }
+    this.stopVisibility ??= this.visibility.onChange((hidden) => this.visibilityChanged(hidden));
+    this.connection.to("connecting");
+    this.open(this.ladder.current);
+  }
+
+  /** Leaves `failed` (or any wait) and tries again at once, from the first transport. */
+  retry(): void {
+    this.backoff.reset();
+    if (this.connection.current === "failed") {
+      this.connection.to("connecting");
+      this.open(this.ladder.current);
+    } else if (this.connection.current === "reconnecting" && !this.transport) {
+      this.clear("reconnect");
+      this.open(this.ladder.current);
+    }
+  }
+
+  disconnect(reason = "client disconnected"): void {
+    this.stop();
+    if (this.connection.can("disconnected")) {
+      this.connection.to("disconnected", undefined, reason);
+    }
+  }
+
+  /** Holds `topic` until the returned subscription is unsubscribed; a second call for the same topic shares it. */
+  subscribe(topic: string, options: SubscriptionOptions = {}): Subscription {
+    const existing = this.subscriptions.get(topic);
+    if (existing) {
+      existing.holders++;
+      existing.adopt(options);
+      return existing;
+    }
+    const subscription = new Subscription(topic, options, (released) => this.release(released));
+    this.subscriptions.set(topic, subscription);
+    if (this.connection.isOpen && this.transport) {
+      this.transport.subscribe([topic], this.resumeFrom([subscription]));
+    }
+    return subscription;
+  }
+
+  /** A message to the user's own tabs (or, as admin, to user `to`), through `POST /api/sync/send`. */
+  async send(
+    type: string,
+    payload: unknown,
+    options: SendOptions = {},
+  ): Promise<{ messageId: string; timestamp: number }> {
+    const token = await this.tokens.current();
+    const response = await (this.options.fetch ?? globalThis.fetch)(
+      `${(this.options.url ?? "").replace(/\/$/, "")}/api/sync/send`,
+      {
+        method: "POST",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ type, payload, ...options }),
+      },
+    );
+    const answer = (await response.json()) as { messageId: string; timestamp: number };
+    if (!response.ok) {
+      throw new ProblemError(response.status, answer);
+    }
+    return answer;
+  }
+
+  private open(kind: TransportKind): void {
+    const factory = this.factories[kind];
+    if (!factory) {
+      this.closed({ reason: `${kind} is not available here`, established: false });
+      return;
+    }
+    const transport = factory(this.context(), {
+      frame: (frame) => this.transport === transport && this.frame(frame),
+      closed: (closure) => this.transport === transport && this.closed(closure),
+    });
+    this.transport = transport;
+    this.arm("welcome", this.options.welcomeTimeoutMs ?? 5_000, () =>
+      this.lost(transport, { reason: "no welcome in time", established: false }),
+    );
+    transport.open();
+  }
+
+  private frame(frame: ServerFrame): void {
+    if (this.transport?.kind !== "polling") {
+      this.arm(
+        "heartbeat",
+        this.heartbeatTimeoutMs,
+        () =>
+          this.transport &&
+          this.lost(this.transport, { reason: "no frame within the heartbeat timeout", established: true }),
+      );
+    }
+    switch (frame.type) {
+      case "welcome":
+        return this.welcomed(frame as WelcomeFrame);
+      case "subscribed": {
+        const subscribed = frame as Extract<ServerFrame, { type: "subscribed" }>;
+        for (const topic of subscribed.topics) {
+          const subscription = this.subscriptions.get(topic) ?? this.ownTopics.get(topic);
+          const info = subscription?.stream.subscribed(subscribed.positions?.[topic]);
+          if (subscription && info) {
+            subscription.events.emit("subscribed", info);
+            this.events.emit("subscribed", info);
+          }
+        }
+        for (const [topic, position] of Object.entries(subscribed.positions ?? {})) {
+          if (!subscribed.topics.includes(topic) && position.epoch !== null) {
+            this.streamOf(topic)?.stream.learn({ epoch: position.epoch, offset: position.offset });
+          }
+        }
+        return;
+      }
+      case "resync": {
+        const resync = frame as Extract<ServerFrame, { type: "resync" }>;
+        const subscription = this.streamOf(resync.topic);
+        if (subscription) {
+          this.reload(subscription, subscription.stream.resync(resync));
+        }
+        return;
+      }
+      case "error": {
+        const error = frame as ErrorFrame;
+        const subscription = error.topic ? this.subscriptions.get(error.topic) : undefined;
+        subscription?.events.emit("error", error);
+        this.events.emit("error", error);
+        return;
+      }
+      case "pong":
+        this.quality.ponged();
+        this.events.emit("quality", this.quality.value);
+        return;
+      case "presence":
+        this.presence.applied(frame as Extract<ServerFrame, { type: "presence" }>);
+        return;
+      case "heartbeat":
+      case "authenticated":
+      case "unsubscribed":
+      case "joined":
+      case "left":
+        return;
+      default:
+        return this.message(frame as ChangeMessage);
+    }
+  }
+
+  private welcomed(welcome: WelcomeFrame): void {
+    const transport = this.transport;
+    if (!transport) {
+      return;
+    }
+    this.clear("welcome");
+    this.serverConnectionId = transport.kind === "polling" ? undefined : welcome.connectionId;
+    if (welcome.userId) {
+      this.userId = welcome.userId;
+      for (const topic of [`users/${welcome.userId}`, "broadcast"]) {
+        if (!this.ownTopics.has(topic)) {
+          this.ownTopics.set(topic, new Subscription(topic, {}, () => {}));
+        }
+      }
+    }
+    this.heartbeatTimeoutMs = (welcome.heartbeat?.timeoutSeconds ?? 30) * 1000;
+    this.backoff.reset();
+    this.ladder.standOn(transport.kind);
+    this.quality.reset(transport.kind !== "websocket");
+    this.connection.to(transport.kind === "websocket" ? "connected" : "degraded", transport.kind);
+    this.events.emit("welcome", welcome);
+    this.events.emit("quality", this.quality.value);
+    const all = [...this.ownTopics.values(), ...this.subscriptions.values()];
+    if (all.length > 0) {
+      transport.subscribe(
+        all.map((subscription) => subscription.topic),
+        this.resumeFrom(all),
+      );
+    }
+    this.presence.connected();
+    this.writes.setOnline(true);
+    this.scheduleTokenRefresh();
+    if (transport.kind === "websocket") {
+      this.clear("upgrade");
+      this.schedulePing();
+    } else if (this.ladder.better === "websocket" && this.factories.websocket) {
+      this.arm("upgrade", this.options.upgradeIntervalMs ?? 30_000, () => this.tryUpgrade());
+    }
+  }
+
+  private message(message: ChangeMessage): void {
+    const subscription = this.streamOf(message.topic);
+    if (!subscription) {
+      return; // a topic left a moment ago
+    }
+    const outcome = subscription.stream.accept(message);
+    if (outcome.kind === "deliver") {
+      subscription.events.emit("message", message);
+      this.events.emit("message", message);
+    } else if (outcome.kind === "resync") {
+      this.reload(subscription, outcome.info);
+    }
+  }
+
+  private reload(subscription: Subscription, info: ResyncInfo): void {
+    this.events.emit("resync", info);
+    void subscription.reload(info, (error) =>
+      this.events.emit("error", { code: "reload_failed", message: String(error), topic: subscription.topic }),
+    );
+  }
+
+  private closed(closure: TransportClosure): void {
+    const kind = this.transport?.kind;
+    this.stopTransport();
+    if (closure.code === CloseCodes.tokenExpired) {
+      void this.tokens.refresh().catch(() => undefined);
+    }
+    if (!closure.established && kind !== undefined && this.ladder.stepDown()) {
+      // This transport does not work here: the next one at once, no backoff.
+      if (this.connection.current !== "connecting") {
+        this.connection.to("reconnecting", undefined, closure.reason);
+      }
+      this.open(this.ladder.current);
+      return;
+    }
+    const limit = this.options.maxReconnectAttempts ?? Number.POSITIVE_INFINITY;
+    if (this.backoff.attempts >= limit) {
+      this.connection.to("failed", undefined, closure.reason);
+      return;
+    }
+    this.connection.to("reconnecting", undefined, closure.reason);
+    this.arm("reconnect", this.backoff.next(), () => this.open(this.ladder.current));
+  }
+
+  /** Ends a transport the client judged dead (no welcome, no heartbeat) as if it had closed. */
+  private lost(transport: Transport, closure: TransportClosure): void {
+    if (this.transport !== transport) {
+      return;
+    }
+    transport.close();
+    this.closed(closure);
+  }
+
+  /** While degraded, opens a WebSocket beside the current transport; once it is welcomed, the client moves onto it. */
+  private tryUpgrade(): void {
+    const factory = this.factories.websocket;
+    if (!factory || this.probe || !this.connection.isOpen || this.transport?.kind === "websocket") {
+      return;
+    }
+    const probe = factory(this.context(), {
+      frame: (frame) => {
+        if (this.transport === probe) {
+          this.frame(frame);
+        } else if (frame.type === "welcome" && this.probe === probe) {
+          this.probe = undefined;
+          this.transport?.close();
+          this.transport = probe;
+          this.frame(frame);
+        }
+      },
+      closed: (closure) => {
+        if (this.transport === probe) {
+          this.closed(closure);
+        } else if (this.probe === probe) {
+          this.probe = undefined;
+          this.arm("upgrade", this.options.upgradeIntervalMs ?? 30_000, () => this.tryUpgrade());
+        }
+      },
+    });
+    this.probe = probe;
+    probe.open();
+  }
+
+  private visibilityChanged(hidden: boolean): void {
+    this.transport?.visibilityChanged(hidden);
+    const rest = this.options.hiddenRestMs;
+    if (hidden && rest !== undefined && this.transport?.kind === "websocket") {
+      this.arm("rest", rest, () => this.disconnect("page hidden"));
+    } else if (!hidden) {
+      this.clear("rest");
+      if (this.connection.current === "disconnected" && this.stopVisibility) {
+        this.connect();
+      }
+    }
+  }
+
+  private schedulePing(): void {
+    this.arm("ping", this.options.pingIntervalMs ?? 10_000, () => {
+      if (this.transport?.kind === "websocket") {
+        if (this.quality.pinged()) {
+          this.transport.command({ type: "ping" });
+        }
+        this.events.emit("quality", this.quality.value);
+        this.schedulePing();
+      }
+    });
+  }
+
+  private scheduleTokenRefresh(): void {
+    const refreshIn = this.tokens.refreshInMs();
+    if (refreshIn === undefined) {
+      return;
+    }
+    this.arm("token", refreshIn, () => {
+      void this.tokens.refresh().then(
+        (token) => {
+          this.transport?.command({ type: "auth", token });
+          this.scheduleTokenRefresh();
+        },
+        () => undefined, // the server ends the connection at expiry; reconnecting asks again
+      );
+    });
+  }
+
+  private release(subscription: Subscription): void {
+    if (--subscription.holders > 0 || this.subscriptions.get(subscription.topic) !== subscription) {
+      return;
+    }
+    this.subscriptions.delete(subscription.topic);
+    if (this.connection.isOpen) {
+      this.transport?.unsubscribe([subscription.topic]);
+    }
+  }
+
+  private streamOf(topic: string): Subscription | undefined {
+    return this.subscriptions.get(topic) ?? this.ownTopics.get(topic);
+  }
+
+  private resumeFrom(subscriptions: readonly Subscription[]): Map<string, TopicPosition> {
+    const from = new Map<string, TopicPosition>();
+    for (const subscription of subscriptions) {
+      const position = subscription.stream.requesting();
+      if (position) {
+        from.set(subscription.topic, position);
+      }
+    }
+    return from;
+  }
+
+  private context(): TransportContext {
+    return {
+      baseUrl: this.options.url ?? "",
+      connectionId: this.ownConnectionId,
+      token: () => this.tokens.current(),
+      refreshToken: () => this.tokens.refresh(),
+      topics: () => [...this.subscriptions.keys()],
+      positions: () => {
+        const positions = new Map<string, TopicPosition>();
+        for (const subscription of [...this.ownTopics.values(), ...this.subscriptions.values()]) {
+          if (subscription.position) {
+            positions.set(subscription.topic, subscription.position);
+          }
+        }
+        return positions;
+      },
+      fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis),
+      hidden: () => this.visibility.hidden,
+    };
+  }
+
+  private stopTransport(): void {
+    for (const name of ["welcome", "heartbeat", "ping", "token", "upgrade"]) {
+      this.clear(name);
+    }
+    this.transport = undefined;
+    this.probe?.close();
+    this.probe = undefined;
+    this.writes.setOnline(false);
+    this.presence.disconnected();
+  }
+
+  private stop(): void {
+    const transport = this.transport;
+    this.stopTransport();
+    transport?.close();
+    for (const name of [...this.timers.keys()]) {
+      this.clear(name);
+    }
+  }
+
+  private arm(name: string, delayMs: number, run: () => void): void {
+    this.clear(name);
+    this.timers.set(
+      name,
+      setTimeout(() => {
+        this.timers.delete(name);
+        run();
+      }, delayMs),
+    );
+  }
+
+  private clear(name: string): void {
+    const timer = this.timers.get(name);
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      this.timers.delete(name);
+    }
+  }
+}
+
+function randomId(): string {
+  return typeof crypto !== "undefined" && "randomUUID" in crypto
+    ? crypto.randomUUID().replace(/-/g, "")
+    : Math.random().toString(36).slice(2);
+}
+
+function defaultMemory(): SessionMemory | undefined {
+  try {
+    return typeof sessionStorage === "undefined" ? undefined : sessionStorage;
+  } catch {
+    return undefined;
+  }
+}

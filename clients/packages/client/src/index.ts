@@ -1,0 +1,43 @@
+export { RealtimeClient, type ClientEvents, type RealtimeClientOptions, type SendOptions } from "./RealtimeClient.js";
+export { Subscription, type SubscriptionEvents, type SubscriptionOptions } from "./Subscription.js";
+export { Presence, type PresenceEvents } from "./Presence.js";
+export type { ConnectionStateName, StateChange, TransportKind } from "./ConnectionState.js";
+export type { Quality } from "./ConnectionQuality.js";
+export type { ResyncInfo, SubscribedInfo } from "./TopicStream.js";
+export { TopicStream } from "./TopicStream.js";
+export { Backoff, type BackoffOptions } from "./Backoff.js";
+export type { PageVisibility } from "./PageVisibility.js";
+export type { TokenProvider } from "./TokenSource.js";
+export {
+  RecordsApi,
+  type BatchOperation,
+  type BatchResult,
+  type ChangesPage,
+  type StoredRecord,
+  type WriteOptions,
+  type WriteResult,
+} from "./records/RecordsApi.js";
+export { ConflictError, NetworkError, ProblemError, type Problem } from "./records/ProblemError.js";
+export { WriteQueue, type WriteQueueEvents, type WriteQueueOptions } from "./records/WriteQueue.js";
+export type {
+  Transport,
+  TransportClosure,
+  TransportContext,
+  TransportEvents,
+  TransportFactory,
+} from "./transports/Transport.js";
+export type { PollingOptions } from "./transports/PollingTransport.js";
+export {
+  CloseCodes,
+  CONTROL_TYPES,
+  decodeCursor,
+  encodeCursor,
+  isControlFrame,
+  parseFrame,
+  type ChangeMessage,
+  type ControlFrame,
+  type PresenceMember,
+  type RecordChangePayload,
+  type ServerFrame,
+  type TopicPosition,
+} from "./protocol.js";
