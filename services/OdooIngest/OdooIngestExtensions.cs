@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RealtimeSync.OdooIngest.Odoo;
+using RealtimeSync.OdooIngest.Records;
 using RealtimeSync.OdooIngest.Storage;
 using RealtimeSync.OdooIngest.Streams;
 using RealtimeSync.OdooIngest.Sync;
@@ -45,6 +46,7 @@ public static class OdooIngestExtensions
     public static WebApplication MapOdooIngest(this WebApplication app)
     {
         app.MapIngestEndpoints();
+        app.MapIngestedRecordsEndpoint();
         app.MapHintEndpoint();
         app.MapOutboxEndpoints("/api/ingest/outbox");
         return app;

@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using RealtimeSync.Contracts.Http;
+using RealtimeSync.OdooIngest.Sync;
+using RealtimeSync.ServiceDefaults.Auth;
+
+namespace RealtimeSync.OdooIngest.Records;
+
+/// <summary>
+/// <c>GET /api/ingest/records/{model}?limit=&amp;before=</c>: the synced records of one model, newest Odoo id first, in
+/// keyset pages, for a screen's first load; from then on the screen follows <c>records/{model}</c> for changes. Archived
+/// records (deleted in Odoo) are left out. Any signed-in user reads them, as any may subscribe to their topics.
+/// </summary>
+public static class IngestedRecordsEndpoint
+{
+    public const int MaxPage = 500;
+
+    public static IEndpointRouteBuilder MapIngestedRecordsEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/ingest/records/{model}", ListAsync).RequireAuthorization(Policies.Reader);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(string model, int? limit, int? before, StreamScheduler scheduler, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var models = scheduler.Streams.Values.SelectMany(stream => stream.Children.Select(child => child.Model).Prepend(stream.Model)).ToHashSet(StringComparer.Ordinal);
+        if (!models.Contains(model))
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status404NotFound, "Unknown model", $"No stream syncs '{model}'; synced: {string.Join(", ", models.Order(StringComparer.Ordinal))}.");
+        }
+
+        if (limit is < 1 or > MaxPage || before is < 1)
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid paging", $"'limit' is 1 to {MaxPage} (default 100); 'before' is an Odoo id, the 'next' of the previous page.");
+        }
+
+        var page = limit ?? 100;
+        await using var command = dataSource.CreateCommand($"""
+            SELECT odoo_id, version, odoo_write_date, data FROM {OdooIngestExtensions.Schema}.records
+            WHERE odoo_database = $1 AND model = $2 AND archived_at IS NULL AND odoo_id < $3
+            ORDER BY odoo_id DESC LIMIT $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = scheduler.Database });
+        command.Parameters.Add(new NpgsqlParameter { Value = model });
+        command.Parameters.Add(new NpgsqlParameter { Value = before ?? int.MaxValue });
+        command.Parameters.Add(new NpgsqlParameter { Value = page + 1 });
+        var items = new JsonArray();
+        var more = false;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (items.Count == page)
+            {
+                more = true;
+                break;
+            }
+
+            items.Add(new JsonObject
+            {
+                ["id"] = reader.GetInt32(0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["version"] = reader.GetInt64(1),
+                ["writeDate"] = reader.IsDBNull(2) ? null : reader.GetString(2),
+                ["data"] = JsonNode.Parse(reader.GetString(3)),
+            });
+        }
+
+        var next = more ? int.Parse((string)items[^1]!["id"]!, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+        return Results.Ok(new JsonObject { ["model"] = model, ["items"] = items, ["next"] = next });
+    }
+}
