@@ -81,6 +81,13 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithEnvironment("Auth__SigningKey", jwtSigningKey)
     .WithExternalHttpEndpoints()
     .WithRestartOnCrash();
+if (builder.ExecutionContext.IsRunMode)
+{
+    // The backoffice page (clients/apps/backoffice, built by ./run and ./test) and its demo sign-in, with the dev key.
+    gateway.WithEnvironment("Backoffice__Root", Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "clients", "apps", "backoffice", "dist")))
+        .WithEnvironment("Backoffice__DemoSignIn", "true");
+}
+
 if (int.TryParse(builder.Configuration["Gateway:Port"], out var gatewayPort) && gatewayPort > 0)
 {
     gateway.WithEndpoint("http", endpoint => endpoint.Port = gatewayPort);
@@ -91,7 +98,8 @@ var dashboard = builder.Configuration["AppHost:BrowserToken"] is { Length: > 0 }
     ? $"{Environment.NewLine}Dashboard: {builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0]}/login?t={browserToken}"
     : string.Empty;
 builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (_, cancellationToken) => Console.WriteLine($"""
-    Gateway: http://127.0.0.1:{gateway.GetEndpoint("http").Port}{dashboard}
+    Gateway: http://127.0.0.1:{gateway.GetEndpoint("http").Port}
+    Backoffice page: http://127.0.0.1:{gateway.GetEndpoint("http").Port}/ (sign in as a demo user){dashboard}
     Dev JWT signing key (HS256, issuer and audience "realtimesync"): {await jwtSigningKey.Resource.GetValueAsync(cancellationToken)}
     Mint a token: dotnet run --project tools/Cli -- token --user alice --role editor
     Odoo: {(realOdoo ? builder.Configuration["Odoo:Url"] : "DEMO simulator (no Odoo configured; set Odoo__Url, Odoo__Database, Odoo__Login, Odoo__Password or Odoo__ApiKey to sync a real one)")}

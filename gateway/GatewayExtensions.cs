@@ -1,4 +1,5 @@
 using RealtimeSync.Gateway;
+using RealtimeSync.Gateway.Backoffice;
 using RealtimeSync.Gateway.RateLimiting;
 
 namespace Microsoft.Extensions.Hosting;
@@ -13,6 +14,7 @@ public static class GatewayExtensions
         // the gateway out of rotation, so it is no readiness check here.
         builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
         builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection("RateLimit"));
+        builder.Services.Configure<BackofficeOptions>(builder.Configuration.GetSection("Backoffice"));
         var (routes, clusters) = GatewayRoutes.Build();
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddServiceDiscoveryDestinationResolver();
         return builder;
@@ -21,7 +23,9 @@ public static class GatewayExtensions
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.UseWebSockets();
+        app.UseBackofficePage();
         app.UseMiddleware<RedisRateLimit>();
+        app.MapDemoSignIn();
         // Each service bounds its own requests; here a timeout would also cut proxied WebSockets and event streams.
         app.MapReverseProxy().DisableRequestTimeout();
         return app;

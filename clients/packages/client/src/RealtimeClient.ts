@@ -12,6 +12,8 @@ import {
   type TopicPosition,
   type WelcomeFrame,
 } from "./protocol.js";
+import { ApiClient } from "./records/ApiClient.js";
+import { IngestApi } from "./records/IngestApi.js";
 import { RecordsApi } from "./records/RecordsApi.js";
 import { ProblemError } from "./records/ProblemError.js";
 import { WriteQueue, type WriteQueueOptions } from "./records/WriteQueue.js";
@@ -84,6 +86,7 @@ export interface SendOptions {
 export class RealtimeClient {
   readonly events = new Emitter<ClientEvents>();
   readonly records: RecordsApi;
+  readonly ingest: IngestApi;
   readonly writes: WriteQueue;
   readonly presence: Presence;
   private readonly options: RealtimeClientOptions;
@@ -122,13 +125,15 @@ export class RealtimeClient {
       polling: PollingTransport.factory(options.polling),
       ...options.transportFactories,
     };
-    this.records = new RecordsApi({
+    const http = new ApiClient({
       baseUrl: options.url ?? "",
       fetch: fetchImpl,
       tokens: this.tokens,
       connectionId: () => this.connectionId,
       requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     });
+    this.records = new RecordsApi(http);
+    this.ingest = new IngestApi(http);
     this.writes = new WriteQueue(this.records, options.writeQueue);
     this.presence = new Presence(
       (frame) => this.transport?.kind === "websocket" && this.connection.isOpen && this.transport.command(frame),

@@ -17,6 +17,8 @@ export {
   type WriteOptions,
   type WriteResult,
 } from "./records/RecordsApi.js";
+export { IngestApi, type IngestedPage, type IngestedRecord } from "./records/IngestApi.js";
+export { ApiClient, type HttpSettings } from "./records/ApiClient.js";
 export { ConflictError, NetworkError, ProblemError, type Problem } from "./records/ProblemError.js";
 export { WriteQueue, type WriteQueueEvents, type WriteQueueOptions } from "./records/WriteQueue.js";
 export type {

@@ -1,18 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError } from "../src/records/ProblemError.js";
+import { ApiClient } from "../src/records/ApiClient.js";
 import { RecordsApi } from "../src/records/RecordsApi.js";
 import { WriteQueue } from "../src/records/WriteQueue.js";
 import { TokenSource } from "../src/TokenSource.js";
 import { FakeFetch } from "./FakeFetch.js";
 
 function api(http: FakeFetch, connectionId = "conn-1"): RecordsApi {
-  return new RecordsApi({
-    baseUrl: "",
-    fetch: http.fetch,
-    tokens: new TokenSource(() => "tok"),
-    connectionId: () => connectionId,
-    requestTimeoutMs: 10_000,
-  });
+  return new RecordsApi(
+    new ApiClient({
+      baseUrl: "",
+      fetch: http.fetch,
+      tokens: new TokenSource(() => "tok"),
+      connectionId: () => connectionId,
+      requestTimeoutMs: 10_000,
+    }),
+  );
 }
 
 const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));

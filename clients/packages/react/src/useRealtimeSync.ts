@@ -20,6 +20,9 @@ export interface RealtimeSyncState {
   readonly lastSyncTime: Date | undefined;
   /** Writes not yet answered by the server (queued while offline included). */
   readonly pending: number;
+  /** The last save that met a newer version (412), until a save succeeds or it is dismissed. */
+  readonly conflict: ConflictError | undefined;
+  dismissConflict(): void;
 }
 
 /** Seed 003's `useRealtimeSync`: writes through the client's ordered queue, with their state for the page. */
@@ -28,6 +31,7 @@ export function useRealtimeSync(): RealtimeSyncState {
   const [pending, setPending] = useState(client.writes.pending);
   const [syncError, setSyncError] = useState<string | undefined>();
   const [lastSyncTime, setLastSyncTime] = useState<Date | undefined>();
+  const [conflict, setConflict] = useState<ConflictError | undefined>();
   useEffect(() => client.writes.events.on("pending", setPending), [client]);
 
   const sync = useCallback(
@@ -48,17 +52,22 @@ export function useRealtimeSync(): RealtimeSyncState {
       try {
         const result = await client.writes.enqueue(operation);
         setSyncError(undefined);
+        setConflict(undefined);
         setLastSyncTime(new Date());
         return result;
       } catch (failure) {
         setSyncError(describe(failure));
+        if (failure instanceof ConflictError) {
+          setConflict(failure);
+        }
         return undefined;
       }
     },
     [client],
   );
   const syncSettings = useCallback((data: Record<string, unknown>) => sync("settings", "main", data), [sync]);
-  return { sync, syncSettings, syncing: pending > 0, syncError, lastSyncTime, pending };
+  const dismissConflict = useCallback(() => setConflict(undefined), []);
+  return { sync, syncSettings, syncing: pending > 0, syncError, lastSyncTime, pending, conflict, dismissConflict };
 }
 
 function describe(failure: unknown): string {

@@ -5,7 +5,6 @@ import {
   type ChangeMessage,
   type RecordChangePayload,
   type StoredRecord,
-  type WriteOptions,
   type WriteResult,
 } from "@realtimesync/client";
 import { useRealtimeClient } from "./RealtimeContext.js";
@@ -20,6 +19,15 @@ export interface RemoteChange {
   readonly at: number;
 }
 
+export interface SaveOptions {
+  /** Fields to keep as stored, beyond the collection's own preserved fields. */
+  readonly preserveFields?: readonly string[];
+  /** The fields this save edits: a conflict on other fields only is merged and saved again, not reported. */
+  readonly fields?: readonly string[];
+  /** Saves over this version whatever changed (a conflict's "keep mine", with its `currentVersion`). */
+  readonly force?: number;
+}
+
 export interface RecordState<T> {
   readonly data: T | undefined;
   readonly version: number | undefined;
@@ -30,8 +38,15 @@ export interface RecordState<T> {
   /** Set when a save met a newer version (412): the record as it is now and the fields changed since. */
   readonly conflict: ConflictError<T> | undefined;
   readonly saving: boolean;
-  /** Saves against the version held (`If-Match`), so a stale save becomes a `conflict` instead of an overwrite. */
-  save(data: Record<string, unknown>, options?: Omit<WriteOptions, "ifMatch">): Promise<WriteResult<T> | undefined>;
+  /**
+   * Saves against the version the edit began on (`If-Match`), through the client's ordered write queue (so a save made
+   * offline goes out when the connection returns): a stale save becomes a `conflict` instead of an overwrite.
+   */
+  save(data: Record<string, unknown>, options?: SaveOptions): Promise<WriteResult<T> | undefined>;
+  /** An edit begins: a later save is checked against the version held now, not one applied while typing. */
+  edit(): void;
+  /** The edit is abandoned (after a conflict, "take theirs"). */
+  discard(): void;
   /** Takes the server's current record (after a conflict, or a resync). */
   reload(): Promise<void>;
 }
@@ -52,7 +67,10 @@ export function useRecord<T extends Record<string, unknown> = Record<string, unk
   const [remoteChange, setRemoteChange] = useState<RemoteChange | undefined>();
   const [conflict, setConflict] = useState<ConflictError<T> | undefined>();
   const [saving, setSaving] = useState(false);
-  const held = useRef<{ version: number | undefined; early: ChangeMessage[] }>({ version: undefined, early: [] });
+  const held = useRef<{ version: number | undefined; base?: number | undefined; early: ChangeMessage[] }>({
+    version: undefined,
+    early: [],
+  });
   // Another record's answer must not show as this one's: until its own load answers, a record is loading.
   const key = `${collection}/${id}`;
   const [loadedFor, setLoadedFor] = useState<string | undefined>();
@@ -127,17 +145,47 @@ export function useRecord<T extends Record<string, unknown> = Record<string, unk
     };
   }, [apply, client, collection, id, reload]);
 
+  const edit = useCallback(() => {
+    held.current.base ??= held.current.version;
+  }, []);
+
+  const discard = useCallback(() => {
+    held.current.base = undefined;
+    setConflict(undefined);
+  }, []);
+
   const save = useCallback(
-    async (next: Record<string, unknown>, options: Omit<WriteOptions, "ifMatch"> = {}) => {
+    async (next: Record<string, unknown>, options: SaveOptions = {}) => {
       setSaving(true);
-      try {
-        const known = held.current.version;
-        const result = await client.records.put<T>(
+      const send = (ifMatch: number | undefined) =>
+        client.writes.enqueue({
+          method: "PUT",
           collection,
           id,
-          next,
-          known ? { ...options, ifMatch: known } : options,
-        );
+          body: next,
+          ...(options.preserveFields ? { preserveFields: options.preserveFields } : {}),
+          ...(ifMatch ? { ifMatch: `"${ifMatch}"` } : {}),
+        }) as Promise<WriteResult<T>>;
+      try {
+        let result: WriteResult<T>;
+        const base = options.force ?? held.current.base ?? held.current.version;
+        try {
+          result = await send(base);
+        } catch (failure) {
+          // Someone saved since this edit began. If none of their fields is one edited here, the form already shows
+          // their values (applied silently), so saving again on their version loses nothing of theirs or ours.
+          const edited = options.fields;
+          if (
+            !(failure instanceof ConflictError) ||
+            !edited ||
+            failure.changedFields.some((field) => edited.includes(field)) ||
+            failure.currentVersion === undefined
+          ) {
+            throw failure;
+          }
+          result = await send(failure.currentVersion);
+        }
+        held.current.base = undefined;
         held.current.version = Math.max(result.version, held.current.version ?? 0);
         setVersion(result.version);
         if (result.data) {
@@ -168,6 +216,8 @@ export function useRecord<T extends Record<string, unknown> = Record<string, unk
     conflict,
     saving,
     save,
+    edit,
+    discard,
     reload,
   };
 }

@@ -125,16 +125,31 @@ describe("React bindings", () => {
     fireEvent.click(screen.getByText("save"));
     await flush();
     const save = http.last;
-    expect(save.init.method).toBe("PUT");
-    expect(http.header(save, "If-Match")).toBe('"4"');
+    expect(save.url.pathname).toBe("/api/records/_batch");
     expect(http.header(save, "X-Connection-Id")).toBe("websocket-conn");
+    const operation = (JSON.parse(String(save.init.body)) as { operations: Record<string, unknown>[] }).operations[0];
+    expect(operation).toEqual({
+      method: "PUT",
+      collection: "settings",
+      id: "main",
+      body: { email: "mine@x.y" },
+      ifMatch: '"4"',
+    });
     await act(async () =>
-      save.reply(412, {
-        status: 412,
-        title: "Edit conflict",
-        currentVersion: 5,
-        current: { email: "carol@x.y" },
-        changedFields: ["email"],
+      save.reply(200, {
+        results: [
+          {
+            index: 0,
+            status: 412,
+            result: {
+              status: 412,
+              title: "Edit conflict",
+              currentVersion: 5,
+              current: { email: "carol@x.y" },
+              changedFields: ["email"],
+            },
+          },
+        ],
       }),
     );
     await flush();
