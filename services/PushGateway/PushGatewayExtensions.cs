@@ -2,6 +2,7 @@ using RealtimeSync.PushGateway;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.Delivery;
 using RealtimeSync.PushGateway.Http;
+using RealtimeSync.PushGateway.Presence;
 using RealtimeSync.PushGateway.ServerSentEvents;
 using RealtimeSync.PushGateway.WebSockets;
 
@@ -26,6 +27,7 @@ public static class PushGatewayExtensions
         builder.Services.AddSingleton<SubscriptionRegistry>();
         builder.Services.AddSingleton<Subscriptions>();
         builder.Services.AddHostedService<RedisFanout>();
+        builder.AddPresence();
         builder.Services.AddSingleton<InstanceStats>();
         builder.Services.AddSingleton<UserQueues>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InstanceStats>());
@@ -40,6 +42,7 @@ public static class PushGatewayExtensions
         app.MapPollEndpoint();
         app.MapSendEndpoints();
         app.MapStatusEndpoints();
+        app.MapPresenceEndpoint();
         return app;
     }
 }

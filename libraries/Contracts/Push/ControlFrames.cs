@@ -10,8 +10,8 @@ namespace RealtimeSync.Contracts.Push;
 /// </summary>
 public static class ControlFrames
 {
-    public static readonly FrozenSet<string> Types =
-        FrozenSet.Create(StringComparer.Ordinal, "welcome", "heartbeat", "subscribed", "unsubscribed", "pong", "resync", "error", "authenticated");
+    public static readonly FrozenSet<string> Types = FrozenSet.Create(
+        StringComparer.Ordinal, "welcome", "heartbeat", "subscribed", "unsubscribed", "pong", "resync", "error", "authenticated", "presence", "joined", "left");
 
     public static bool IsControl(string? type) => type is not null && Types.Contains(type);
 }

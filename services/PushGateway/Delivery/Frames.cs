@@ -25,6 +25,10 @@ public static class Frames
     public static string Resync(string topic, string reason, TopicPosition current) =>
         Serialize(new { type = "resync", topic, reason, epoch = current.Epoch, offset = current.Offset });
 
+    public static string Joined(string topic) => Serialize(new { type = "joined", topic });
+
+    public static string Left(string topic) => Serialize(new { type = "left", topic });
+
     public static string Error(string code, string message, string? topic = null) => Serialize(new { type = "error", code, message, topic });
 
     public static string Heartbeat() => Serialize(new { type = "heartbeat", timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });

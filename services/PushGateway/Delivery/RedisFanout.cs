@@ -12,56 +12,21 @@ namespace RealtimeSync.PushGateway.Delivery;
 /// network cut, Redis dropping a slow subscriber) every subscription also catches up from the log: what was
 /// published while this instance was not listening is delivered even if its topic then goes quiet.
 /// </summary>
-public sealed partial class RedisFanout(IConnectionMultiplexer redis, SubscriptionRegistry registry, ILogger<RedisFanout> logger) : IHostedService
+public sealed partial class RedisFanout(IConnectionMultiplexer redis, SubscriptionRegistry registry, ILogger<RedisFanout> logger)
+    : RedisChannelListener(redis, PushChannel.Name)
 {
-    // Resubscribing follows the reconnect closely; catching up once soon and once later covers a slow one.
-    private static readonly TimeSpan[] CatchUpDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
-    private readonly CancellationTokenSource _stopping = new();
-    private ChannelMessageQueue? _messages;
+    protected override void Receive(string message) => OfferAll(message);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        redis.ConnectionRestored += OnConnectionRestored;
-        _messages = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(PushChannel.Name));
-        _messages.OnMessage(message => OfferAll(message.Message!));
-    }
+    protected override void OnRestored() => LogRestored();
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    protected override Task CatchUpAsync()
     {
-        redis.ConnectionRestored -= OnConnectionRestored;
-        await _stopping.CancelAsync();
-        if (_messages is not null)
+        foreach (var subscription in registry.Connections.SelectMany(connection => connection.Subscriptions))
         {
-            await _messages.UnsubscribeAsync();
-        }
-    }
-
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
-    {
-        if (e.ConnectionType != ConnectionType.Subscription)
-        {
-            return;
+            subscription.CatchUp();
         }
 
-        LogRestored();
-        _ = CatchUpAllAsync(_stopping.Token);
-    }
-
-    private async Task CatchUpAllAsync(CancellationToken cancellationToken)
-    {
-        foreach (var delay in CatchUpDelays)
-        {
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            foreach (var subscription in registry.Connections.SelectMany(connection => connection.Subscriptions))
-            {
-                subscription.CatchUp();
-            }
-        }
+        return Task.CompletedTask;
     }
 
     private void OfferAll(string batch)

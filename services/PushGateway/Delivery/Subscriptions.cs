@@ -1,17 +1,19 @@
 using RealtimeSync.PushGateway.Access;
+using RealtimeSync.PushGateway.Presence;
 using RealtimeSync.PushLog;
 
 namespace RealtimeSync.PushGateway.Delivery;
 
 /// <summary>Subscribes a connection to topics, whatever its transport: checks access, registers for live messages, then replays.</summary>
-public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAccess access, TopicLog log, ILogger<TopicSubscription> logger)
+public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAccess access, TopicLog log, PresenceSnapshots presence, ILogger<TopicSubscription> logger)
 {
     /// <summary>
     /// Registers each allowed topic before reading anything, so nothing published meanwhile is missed. A topic
     /// subscribed "from now" starts at the head read before the acknowledgement: whatever the client does after
     /// the acknowledgement comes after that head, and a message published before it (still in flight on pub/sub)
     /// is not mistaken for a new one. Then calls <paramref name="acknowledge"/> with the accepted and refused
-    /// topics and starts the replays in the background, so the acknowledgement reaches the client first.
+    /// topics and starts the replays in the background, so the acknowledgement reaches the client first, and
+    /// sends each accepted presence topic's snapshot.
     /// When the topic log cannot be read the connection ends, and the client resumes elsewhere or later.
     /// </summary>
     /// <returns>The new subscriptions; with <paramref name="startNow"/> false they hold live messages until started.</returns>
@@ -76,6 +78,7 @@ public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAc
             starting.ForEach(subscription => _ = subscription.StartAsync(cancellationToken));
         }
 
+        await presence.AfterSubscribeAsync(connection, accepted, starting);
         return starting;
     }
 

@@ -1,3 +1,4 @@
+using RealtimeSync.PushGateway.Presence;
 using RealtimeSync.PushLog;
 using RealtimeSync.ServiceDefaults;
 
@@ -34,9 +35,13 @@ public sealed partial class TopicSubscription
         _log = log;
         _logger = logger;
         _bufferLimit = bufferLimit;
+        Presence = PresenceGate.For(topic, connection);
     }
 
     public string Topic { get; }
+
+    /// <summary>The topic's presence events for this connection (they are not messages: no offsets, no log).</summary>
+    public PresenceGate Presence { get; }
 
     /// <summary>
     /// Subscribes from <paramref name="from"/> (replaying what came after it; an empty epoch means "from the

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using RealtimeSync.Contracts;
 using RealtimeSync.PushGateway.Delivery;
 
@@ -7,12 +8,19 @@ namespace RealtimeSync.PushGateway.WebSockets;
 /// <summary>
 /// A frame a client sends: <c>{"type":"subscribe"|"unsubscribe"|"ping","topics":[...]}</c>; a subscribe may
 /// resume with <c>"from":{"topic":{"epoch":"…","offset":N}}</c> or a <c>"cursor"</c> from an earlier SSE/poll reader;
-/// <c>{"type":"auth","token":"…"}</c> hands in a fresh token before the current one expires.
+/// <c>{"type":"auth","token":"…"}</c> hands in a fresh token before the current one expires;
+/// <c>{"type":"join","topic":"…","state":{…}}</c> and <c>{"type":"leave","topic":"…"}</c> join and leave a topic's presence.
 /// </summary>
 public sealed record ClientCommand(string Type, IReadOnlyList<string> Topics, IReadOnlyDictionary<string, TopicPosition> From, string? Token = null)
 {
     private const int MaxTokenLength = 16 * 1024;
-    private static readonly string[] Types = ["subscribe", "unsubscribe", "ping", "auth"];
+    private static readonly string[] Types = ["subscribe", "unsubscribe", "ping", "auth", "join", "leave"];
+
+    /// <summary>The one topic of a join or leave.</summary>
+    public string? Topic { get; init; }
+
+    /// <summary>A join's state as sent (checked by <see cref="Presence.PresenceState"/>); <c>{}</c> when the frame has none.</summary>
+    public JsonNode? State { get; init; }
 
     /// <summary>Parses and validates a client frame; on failure says why, in words a client developer can act on.</summary>
     public static bool TryParse(ReadOnlySpan<byte> frame, out ClientCommand command, out string error)
@@ -48,6 +56,24 @@ public sealed record ClientCommand(string Type, IReadOnlyList<string> Topics, IR
                 return true;
             }
 
+            if (type is "join" or "leave")
+            {
+                if (!root.TryGetProperty("topic", out var topic) || topic.ValueKind != JsonValueKind.String || !IsValidTopic(topic.GetString()!))
+                {
+                    error = $"'{type}' needs 'topic', one topic name: {TopicRule}";
+                    return false;
+                }
+
+                command = command with
+                {
+                    Type = type,
+                    Topic = topic.GetString(),
+                    State = type == "join" && root.TryGetProperty("state", out var state) ? JsonNode.Parse(state.GetRawText()) : new JsonObject(),
+                };
+                error = string.Empty;
+                return true;
+            }
+
             if (type == "ping")
             {
                 command = command with { Type = type };
@@ -77,6 +103,8 @@ public sealed record ClientCommand(string Type, IReadOnlyList<string> Topics, IR
 
     public static bool IsValidTopic(string topic) => PushTopics.IsTopic(topic);
 
+    private const string TopicRule = "use up to 5 segments separated by '/', each starting with a letter or digit, then letters, digits, '.', '_' or '-'";
+
     private static bool TryReadTopics(JsonElement root, string type, out List<string> topics, out string error)
     {
         topics = [];
@@ -90,7 +118,7 @@ public sealed record ClientCommand(string Type, IReadOnlyList<string> Topics, IR
         {
             if (topic.ValueKind != JsonValueKind.String || !IsValidTopic(topic.GetString()!))
             {
-                error = $"invalid topic {topic.GetRawText()}: use up to 5 segments separated by '/', each starting with a letter or digit, then letters, digits, '.', '_' or '-'";
+                error = $"invalid topic {topic.GetRawText()}: {TopicRule}";
                 return false;
             }
 

@@ -5,6 +5,7 @@ using RealtimeSync.Contracts.Push;
 using RealtimeSync.PushGateway.Access;
 using RealtimeSync.PushGateway.Delivery;
 using RealtimeSync.PushGateway.Http;
+using RealtimeSync.PushGateway.Presence;
 using RealtimeSync.ServiceDefaults.Auth;
 
 namespace RealtimeSync.PushGateway.WebSockets;
@@ -21,8 +22,8 @@ public static class WebSocketEndpoint
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext http, SubscriptionRegistry registry, Subscriptions subscriptions, TokenValidator tokens, ConnectionQuota quota, IOptions<PushGatewayOptions> options,
-        IHostApplicationLifetime lifetime)
+        HttpContext http, SubscriptionRegistry registry, Subscriptions subscriptions, TokenValidator tokens, ConnectionQuota quota, LocalMembers members,
+        IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -43,6 +44,7 @@ public static class WebSocketEndpoint
 
         var connection = new ClientConnection(id, subscriber, settings.SendQueueLimit, AsIs.Instance);
         var session = SessionToken.Of(http.User, TimeProvider.System);
+        var presence = members.For(connection);
         registry.Add(connection);
 
         // Receiving ends when the client goes; sending also ends on overflow or shutdown, and then it is the
@@ -64,7 +66,7 @@ public static class WebSocketEndpoint
             sending = SendThenAwaitCloseAsync();
             heartbeats = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, sendingEnds.Token);
             expiry = session.EnforceAsync(connection, sendingEnds.Token);
-            close = await ReceiveAsync(connection, socket, new Commands(subscriptions, registry, session, tokens, settings), own.Release, receivingEnds.Token);
+            close = await ReceiveAsync(connection, socket, new Commands(subscriptions, registry, session, tokens, presence, settings), own.Release, receivingEnds.Token);
         }
         finally
         {
@@ -72,6 +74,7 @@ public static class WebSocketEndpoint
             await Task.WhenAll(sending, heartbeats, expiry).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             connection.Complete();
             registry.Remove(connection);
+            await presence.LeaveAllAsync();
         }
 
         await FrameSender.CloseAsync(socket, close);
@@ -130,7 +133,7 @@ public static class WebSocketEndpoint
 
     private static async Task ApplyAsync(ClientCommand command, ClientConnection connection, Commands commands, CancellationToken cancellationToken)
     {
-        var (subscriptions, registry, session, tokens, settings) = commands;
+        var (subscriptions, registry, session, tokens, presence, settings) = commands;
         switch (command.Type)
         {
             case "auth":
@@ -159,11 +162,18 @@ public static class WebSocketEndpoint
                 command.Topics.ToList().ForEach(topic => registry.Unsubscribe(connection, topic));
                 connection.Enqueue(Frames.Unsubscribed(command.Topics));
                 break;
+            case "join":
+                await presence.JoinAsync(command.Topic!, command.State);
+                break;
+            case "leave":
+                await presence.LeaveAsync(command.Topic!);
+                break;
         }
     }
 
     /// <summary>What serving a connection's commands needs.</summary>
-    private sealed record Commands(Subscriptions Subscriptions, SubscriptionRegistry Registry, SessionToken Session, TokenValidator Tokens, PushGatewayOptions Settings);
+    private sealed record Commands(
+        Subscriptions Subscriptions, SubscriptionRegistry Registry, SessionToken Session, TokenValidator Tokens, ConnectionPresence Presence, PushGatewayOptions Settings);
 
     /// <summary>WebSocket frames are the JSON itself.</summary>
     private sealed class AsIs : ITransportFormat

@@ -74,6 +74,10 @@ public sealed class PushClient : IAsyncDisposable
     /// <summary>The next frame of a control type (error, resync, pong...).</summary>
     public Task<JsonObject> NextControlAsync(string type, TimeSpan timeout) => NextAsync(frame => Type(frame) == type, timeout);
 
+    /// <summary>The next presence frame on <paramref name="topic"/> whose event is <paramref name="presenceEvent"/> (snapshot, join, update, leave).</summary>
+    public Task<JsonObject> NextPresenceAsync(string topic, string presenceEvent, TimeSpan timeout) =>
+        NextAsync(frame => Type(frame) == "presence" && (string?)frame["topic"] == topic && (string?)frame["event"] == presenceEvent, timeout);
+
     /// <summary>The next <paramref name="count"/> change messages, in arrival order.</summary>
     public async Task<List<JsonObject>> MessagesAsync(int count, TimeSpan timeout)
     {

@@ -6,12 +6,13 @@ namespace RealtimeSync.UnitTests.PushGateway;
 
 public sealed class TopicAccessTests
 {
-    private static readonly TopicAccess Access = new(new StaticOptions(new TopicAccessOptions
+    /// <summary>Any signed-in user reads every collection but payroll (admins only); shared with the presence tests.</summary>
+    internal static readonly TopicAccess Access = new(new StaticOptions(new TopicAccessOptions
     {
         Collections = { ["payroll"] = new CollectionAccess { Roles = ["admin"] } },
     }));
 
-    private static readonly Subscriber Viewer = new("ada", new HashSet<string> { "viewer" });
+    internal static readonly Subscriber Viewer = new("ada", new HashSet<string> { "viewer" });
     private static readonly Subscriber Admin = new("root", new HashSet<string> { "admin" });
 
     [Theory]
