@@ -1,3 +1,4 @@
+using RealtimeSync.PushLog;
 using System.Text.Json;
 
 namespace RealtimeSync.PushGateway.Delivery;
@@ -16,7 +17,16 @@ public static class Frames
         heartbeat = new { intervalSeconds = heartbeat.TotalSeconds, timeoutSeconds = timeout.TotalSeconds },
     });
 
-    public static string Subscribed(IEnumerable<string> topics) => Serialize(new { type = "subscribed", topics });
+    /// <summary>
+    /// The acknowledgement, with where each topic subscribed "from now" stood: a client that reconnects before any
+    /// message came on it resumes from there instead of from nothing, and so misses nothing published meanwhile.
+    /// </summary>
+    public static string Subscribed(IEnumerable<string> topics, IReadOnlyList<TopicHead> heads) => Serialize(new
+    {
+        type = "subscribed",
+        topics,
+        positions = heads.ToDictionary(head => head.Topic, head => new { epoch = head.Epoch, offset = head.Offset }),
+    });
 
     public static string Unsubscribed(IEnumerable<string> topics) => Serialize(new { type = "unsubscribed", topics });
 

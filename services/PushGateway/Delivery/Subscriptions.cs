@@ -21,7 +21,7 @@ public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAc
         ClientConnection connection,
         IEnumerable<string> topics,
         IReadOnlyDictionary<string, TopicPosition>? from,
-        Action<IReadOnlyList<string>, IReadOnlyList<(string Topic, string Reason)>> acknowledge,
+        Action<IReadOnlyList<string>, IReadOnlyList<(string Topic, string Reason)>, IReadOnlyList<TopicHead>> acknowledge,
         CancellationToken cancellationToken,
         bool startNow = true)
     {
@@ -56,11 +56,12 @@ public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAc
             accepted.Add(topic);
         }
 
+        IReadOnlyList<TopicHead> heads = [];
         if (fromNow.Count > 0)
         {
             try
             {
-                var heads = await log.HeadsAsync(fromNow.Select(subscription => subscription.Topic).ToList());
+                heads = await log.HeadsAsync(fromNow.Select(subscription => subscription.Topic).ToList());
                 fromNow.Zip(heads).ToList().ForEach(pair => pair.First.StartAt(pair.Second));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -72,7 +73,7 @@ public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAc
             }
         }
 
-        acknowledge(accepted, refused);
+        acknowledge(accepted, refused, heads);
         if (startNow)
         {
             starting.ForEach(subscription => _ = subscription.StartAsync(cancellationToken));

@@ -64,7 +64,7 @@ public static class StreamEndpoint
         {
             await http.Response.WriteAsync($"retry: 2000\n\n", ending.Token);
             connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout));
-            await subscriptions.SubscribeAsync(connection, all, from, (accepted, _) => connection.Enqueue(Frames.Subscribed(accepted)), ending.Token);
+            await subscriptions.SubscribeAsync(connection, all, from, (accepted, _, heads) => connection.Enqueue(Frames.Subscribed(accepted, heads)), ending.Token);
             var beating = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, ending.Token);
             // An event stream cannot take a fresh token: it ends when its token expires, and EventSource reconnects with a new one.
             _ = SessionToken.Of(http.User, TimeProvider.System).EnforceAsync(connection, ending.Token);

@@ -59,7 +59,7 @@ public static class WebSocketEndpoint
             // Welcome once the own topics stand at their heads: anything sent to this user after it is delivered. They go
             // live after the client's first command, or a short grace: a reconnecting client that resumes them with
             // 'from' replaces them before anything was delivered, so it sees nothing twice and nothing out of order.
-            var own = new HeldSubscriptions(await subscriptions.SubscribeAsync(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _) =>
+            var own = new HeldSubscriptions(await subscriptions.SubscribeAsync(connection, [subscriber.UserTopic, TopicAccess.Broadcast], null, (_, _, _) =>
                 connection.Enqueue(Frames.Welcome(connection.Id, settings.InstanceId, subscriber.UserId, settings.HeartbeatInterval, settings.HeartbeatTimeout)),
                 sendingEnds.Token, startNow: false), sendingEnds.Token);
             own.ReleaseAfter(OwnTopicsGrace);
@@ -148,14 +148,14 @@ public static class WebSocketEndpoint
                 connection.Enqueue(Frames.Error("too_many_subscriptions", $"at most {settings.MaxSubscriptions} topics per connection"));
                 break;
             case "subscribe":
-                await subscriptions.SubscribeAsync(connection, command.Topics, command.From, (accepted, refused) =>
+                await subscriptions.SubscribeAsync(connection, command.Topics, command.From, (accepted, refused, heads) =>
                 {
                     foreach (var (topic, reason) in refused)
                     {
                         connection.Enqueue(Frames.Error("forbidden_topic", reason, topic));
                     }
 
-                    connection.Enqueue(Frames.Subscribed(accepted));
+                    connection.Enqueue(Frames.Subscribed(accepted, heads));
                 }, cancellationToken);
                 break;
             case "unsubscribe":

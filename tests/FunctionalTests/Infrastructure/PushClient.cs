@@ -45,8 +45,8 @@ public sealed class PushClient : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Subscribes and waits for the acknowledgement; <paramref name="from"/> resumes topics at (epoch, offset).</summary>
-    public async Task SubscribeAsync(string[] topics, IReadOnlyDictionary<string, (string Epoch, long Offset)>? from = null)
+    /// <summary>Subscribes and returns the acknowledgement; <paramref name="from"/> resumes topics at (epoch, offset).</summary>
+    public async Task<JsonObject> SubscribeAsync(string[] topics, IReadOnlyDictionary<string, (string Epoch, long Offset)>? from = null)
     {
         var frame = new JsonObject { ["type"] = "subscribe", ["topics"] = new JsonArray(topics.Select(topic => (JsonNode?)topic).ToArray()) };
         if (from is not null)
@@ -55,10 +55,10 @@ public sealed class PushClient : IAsyncDisposable
         }
 
         await SendAsync(frame);
-        await NextAsync(reply => Type(reply) == "subscribed", TimeSpan.FromSeconds(10));
+        return await NextAsync(reply => Type(reply) == "subscribed", TimeSpan.FromSeconds(10));
     }
 
-    public Task SubscribeAsync(params string[] topics) => SubscribeAsync(topics, null);
+    public Task<JsonObject> SubscribeAsync(params string[] topics) => SubscribeAsync(topics, null);
 
     public async Task SendAsync(JsonObject frame) => await SendTextAsync(frame.ToJsonString());
 

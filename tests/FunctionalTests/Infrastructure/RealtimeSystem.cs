@@ -102,6 +102,7 @@ public class RealtimeSystem : IAsyncLifetime
         }
 
         Gateway = ClientFor("backoffice", Roles.Editor);
+        await PushInstances.UntilBothServeAsync(this);
     }
 
     public async Task DisposeAsync()

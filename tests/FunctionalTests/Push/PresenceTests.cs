@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using RealtimeSync.FunctionalTests.Infrastructure;
 
@@ -13,11 +12,8 @@ public sealed class PresenceTests(RealtimeSystem system) : IAsyncLifetime
 {
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Every test here needs both replicas: right after the fixture starts one may run without listening yet (a connection
-    /// to it waits), and the instance test kills one.
-    /// </summary>
-    public Task InitializeAsync() => BothInstancesServeAsync();
+    /// <summary>Every test here needs both replicas, and the instance test kills one.</summary>
+    public Task InitializeAsync() => PushInstances.UntilBothServeAsync(system);
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -118,7 +114,7 @@ public sealed class PresenceTests(RealtimeSystem system) : IAsyncLifetime
         var left = await watcher.NextPresenceAsync(topic, "leave", TimeSpan.FromSeconds(45));
         Assert.Equal(member.ConnectionId, (string?)left["member"]!["connectionId"]);
         Assert.True(clock.Elapsed > TimeSpan.FromSeconds(10), $"left after {clock.Elapsed}: not by its lease");
-        await BothInstancesServeAsync(); // the fixture as it was, for the tests after this one
+        await PushInstances.UntilBothServeAsync(system); // the fixture as it was, for the tests after this one
     }
 
     [Fact]
@@ -197,37 +193,6 @@ public sealed class PresenceTests(RealtimeSystem system) : IAsyncLifetime
         await scene.Watcher.SubscribeAsync(scene.Topic);
         Assert.Empty((await scene.Watcher.NextPresenceAsync(scene.Topic, "snapshot", Soon))["members"]!.AsArray());
         return scene;
-    }
-
-    private async Task BothInstancesServeAsync()
-    {
-        var seen = new HashSet<string>();
-        await Wait.UntilAsync(
-            async () =>
-            {
-                if (await InstanceOfNewConnectionAsync() is { } instance)
-                {
-                    seen.Add(instance);
-                }
-
-                return seen.Count == 2;
-            },
-            TimeSpan.FromMinutes(2),
-            "the two push-gateway replicas did not both serve WebSocket connections within two minutes");
-    }
-
-    /// <summary>The instance a new connection lands on, or null when it got none (a replica starting).</summary>
-    private async Task<string?> InstanceOfNewConnectionAsync()
-    {
-        try
-        {
-            await using var probe = await system.ConnectAsync("presence-probe", "viewer");
-            return probe.Instance;
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or TimeoutException or InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     private static async Task JoinAsync(PushClient client, string topic, JsonObject state)

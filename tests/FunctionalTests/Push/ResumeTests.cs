@@ -10,6 +10,37 @@ namespace RealtimeSync.FunctionalTests.Push;
 public sealed class ResumeTests(RealtimeSystem system)
 {
     [Fact]
+    public async Task A_fresh_subscription_is_acknowledged_with_where_its_topic_stands_so_a_reconnection_before_any_message_misses_nothing()
+    {
+        var topic = $"records/{Topics.UniqueCollection()}";
+        var empty = $"records/{Topics.UniqueCollection()}";
+        using var redis = await system.RedisAsync();
+        var log = RealtimeSystem.TopicLog(redis);
+        for (var n = 1; n <= 3; n++)
+        {
+            await log.AppendAsync(null, [topic], $"{{\"type\":\"note\",\"payload\":{{\"n\":{n}}}}}");
+        }
+
+        string epoch;
+        await using (var first = await system.ConnectAsync("acknowledged-viewer", "viewer"))
+        {
+            var subscribed = await first.SubscribeAsync(topic, empty);
+            var position = subscribed["positions"]![topic]!;
+            epoch = (string)position["epoch"]!;
+            Assert.Equal((await log.HeadsAsync([topic]))[0].Epoch, epoch);
+            Assert.Equal(3, (long)position["offset"]!);
+            Assert.Null((string?)subscribed["positions"]![empty]!["epoch"]); // no history yet: nothing to resume but the start
+            Assert.Equal(0, (long)subscribed["positions"]![empty]!["offset"]!);
+        }
+
+        // Published while the client was away, before it had seen any message on the topic.
+        await log.AppendAsync(null, [topic], "{\"type\":\"note\",\"payload\":{\"n\":4}}");
+        await using var again = await system.ConnectAsync("acknowledged-viewer", "viewer");
+        await again.SubscribeAsync([topic], new Dictionary<string, (string, long)> { [topic] = (epoch, 3) });
+        Assert.Equal(4, (int)(await again.NextMessageAsync(TimeSpan.FromSeconds(20)))["payload"]!["n"]!);
+    }
+
+    [Fact]
     public async Task A_websocket_client_resumes_its_own_user_topic_and_gets_what_was_sent_while_it_was_away()
     {
         var user = "resumer-" + Guid.NewGuid().ToString("N")[..6];
