@@ -1,5 +1,5 @@
-using RealtimeSync.PushLog;
 using System.Text.Json;
+using RealtimeSync.PushLog;
 
 namespace RealtimeSync.PushGateway.Delivery;
 
