@@ -39,7 +39,7 @@ public sealed record RunsAnswer(IReadOnlyList<RunRow> Runs, long? Next);
 
 /// <summary>
 /// Seed 001's SyncLog entry of one run, column names as keys: its stream, protocol, start and end, status
-/// (<c>running</c>, <c>succeeded</c>, <c>partial</c>, <c>blocked</c>, <c>failed</c> or <c>abandoned</c>), the window it read in full, per-model counts,
+/// (<c>running</c>, <c>succeeded</c>, <c>partial</c>, <c>failed</c>, <c>failed: credentials</c>, <c>blocked</c> or <c>abandoned</c>), the window it read in full, per-model counts,
 /// what its overlap sweep did (null: none) and its errors (at most 100).
 /// </summary>
 public sealed record RunRow(
