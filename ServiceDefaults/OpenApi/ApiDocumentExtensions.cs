@@ -28,6 +28,8 @@ public static class ApiDocumentExtensions
     /// <summary>The schema name of a free-form JSON object.</summary>
     public const string DocumentSchema = "Document";
 
+    private const string AnyMediaType = "*/*";
+
     public static IHostApplicationBuilder AddApiDocument(this IHostApplicationBuilder builder, string name, string title, string description)
     {
         // Numbers are numbers in every body we write, and none is read through these options (bodies are read as JSON
@@ -97,8 +99,21 @@ public static class ApiDocumentExtensions
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(TResponse), [contentType]) { Description = what });
 
-    /// <summary>A request body of <typeparamref name="TRequest"/> in <paramref name="contentType"/>, for endpoints that read their body themselves.</summary>
+    /// <summary>
+    /// A request body of <typeparamref name="TRequest"/> in <paramref name="contentType"/>, for endpoints that read their body
+    /// themselves. Routing is told the endpoint takes any media type: the endpoint answers another one with its own 415,
+    /// a problem that names what it takes, where routing's would be a bare "Unsupported Media Type".
+    /// </summary>
     public static TBuilder Takes<TBuilder, TRequest>(this TBuilder builder, string contentType = "application/json")
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new AcceptsMetadata([contentType], typeof(TRequest)));
+        builder.WithMetadata(new AcceptsMetadata([AnyMediaType], typeof(TRequest))).AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.RequestBody?.Content is { } content && content.TryGetValue(AnyMediaType, out var body))
+            {
+                content.Remove(AnyMediaType);
+                content[contentType] = body;
+            }
+
+            return Task.CompletedTask;
+        });
 }
