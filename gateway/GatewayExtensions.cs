@@ -1,6 +1,7 @@
 using RealtimeSync.Gateway;
 using RealtimeSync.Gateway.Backoffice;
 using RealtimeSync.Gateway.RateLimiting;
+using Scalar.AspNetCore;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -28,6 +29,24 @@ public static class GatewayExtensions
         app.MapDemoSignIn();
         // Each service bounds its own requests; here a timeout would also cut proxied WebSockets and event streams.
         app.MapReverseProxy().DisableRequestTimeout();
+        return app;
+    }
+
+    /// <summary>
+    /// <c>/api-reference</c>: Scalar's interactive reference over the services' documents, which the gateway proxies at
+    /// <c>/openapi/{name}.json</c> (<see cref="GatewayRoutes.Documents"/>). Anonymous and outside the rate limit (it is not under
+    /// <c>/api/</c>): it describes, it holds no data; its requests go to the gateway with the token typed into it.
+    /// </summary>
+    public static WebApplication MapApiReference(this WebApplication app)
+    {
+        app.MapScalarApiReference("/api-reference", options =>
+        {
+            options.WithTitle("RealtimeSync API reference").AddPreferredSecuritySchemes(["bearer"]);
+            foreach (var (name, title) in GatewayRoutes.Documents)
+            {
+                options.AddDocument(name, title, $"/openapi/{name}.json", isDefault: name == GatewayRoutes.Documents[0].Name);
+            }
+        }).AllowAnonymous();
         return app;
     }
 }

@@ -18,6 +18,18 @@ public static class GatewayRoutes
         ("ingest", "/api/ingest/{**rest}", "odoo-ingest"),
         ("sync", "/api/sync/{**rest}", "push-gateway"),
         ("ws", "/ws", "push-gateway"),
+        // Each service's OpenAPI document, at the path the service serves it (no transform); anonymous, outside the rate limit.
+        ("openapi-records", "/openapi/records.json", "merge-api"),
+        ("openapi-sync", "/openapi/sync.json", "push-gateway"),
+        ("openapi-ingest", "/openapi/ingest.json", "odoo-ingest"),
+    ];
+
+    /// <summary>The API documents the gateway serves (name, title), each at <c>/openapi/{name}.json</c>, listed on the reference page.</summary>
+    public static readonly (string Name, string Title)[] Documents =
+    [
+        ("records", "Records (merge-api)"),
+        ("sync", "Sync (push-gateway)"),
+        ("ingest", "Ingest (odoo-ingest)"),
     ];
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build()

@@ -12,6 +12,10 @@ public static class MergeApiExtensions
     public static IHostApplicationBuilder AddMergeApi(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
+        builder.AddApiDocument("records", "Records API (merge-api)",
+            "The backoffice's write API: read, list and write records of the declared collections (smart merge, preserved fields, "
+            + "RFC 7396 PATCH, optimistic concurrency with If-Match/ETag, history, batches). Every committed write is pushed to subscribers "
+            + "of `records/<collection>` and `records/<collection>/<id>` (see the sync API). Reads need a signed-in user, writes the editor or admin role.");
         builder.AddNpgsqlDataSource("mergedb", configureDataSourceBuilder: data => ServiceDataSource.Configure(data, builder.Configuration));
         builder.AddRabbitMqBus("rabbitmq");
 
@@ -30,6 +34,7 @@ public static class MergeApiExtensions
 
     public static WebApplication MapMergeApi(this WebApplication app)
     {
+        app.MapApiDocument();
         app.MapBatchEndpoint();
         app.MapRecordsEndpoints();
         // A collection name starts with a letter or digit, so "_outbox" is never one (as "_batch").

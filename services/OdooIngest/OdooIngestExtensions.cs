@@ -16,6 +16,9 @@ public static class OdooIngestExtensions
     public static IHostApplicationBuilder AddOdooIngest(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
+        builder.AddApiDocument("ingest", "Ingest API (odoo-ingest)",
+            "The incremental Odoo pull, for operators: each sync stream's state and run log, a way to run a stream now, Odoo's webhook "
+            + "hint, and the outbox's set-aside changes. Every endpoint but the hint (whose URL carries a shared secret) needs the admin role.");
         builder.AddNpgsqlDataSource("ingestdb", configureDataSourceBuilder: data => ServiceDataSource.Configure(data, builder.Configuration));
         builder.AddRabbitMqBus("rabbitmq");
 
@@ -45,6 +48,7 @@ public static class OdooIngestExtensions
 
     public static WebApplication MapOdooIngest(this WebApplication app)
     {
+        app.MapApiDocument();
         app.MapIngestEndpoints();
         app.MapIngestedRecordsEndpoint();
         app.MapHintEndpoint();

@@ -13,6 +13,11 @@ public static class PushGatewayExtensions
     public static IHostApplicationBuilder AddPushGateway(this IHostApplicationBuilder builder)
     {
         builder.AddDefaultAuthentication();
+        builder.AddApiDocument("sync", "Sync API (push-gateway)",
+            "Delivery of every committed change to the screens that show it: Server-Sent Events and polling here, WebSocket at `/ws` "
+            + "(the same messages; its frames are in docs/architecture.md, the push protocol). A topic is `records/<collection>`, "
+            + "`records/<collection>/<id>`, `users/<id>` or `broadcast`; each has an epoch and strictly increasing offsets, so a client "
+            + "resumes from its last position on any instance. Every endpoint needs a signed-in user; broadcasting, the admin role.");
         builder.AddRedisClient("redis");
         builder.AddOutageException<StackExchange.Redis.RedisException>(); // polling and sending answer 503 while Redis is away
         builder.AddTopicLog();
@@ -36,6 +41,7 @@ public static class PushGatewayExtensions
 
     public static WebApplication MapPushGateway(this WebApplication app)
     {
+        app.MapApiDocument();
         app.UseWebSockets();
         app.MapWebSocketEndpoint();
         app.MapStreamEndpoint();

@@ -26,7 +26,15 @@ public static class BatchEndpoint
 
     public static IEndpointRouteBuilder MapBatchEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/records/_batch", BatchAsync).RequireAuthorization(Policies.Writer);
+        app.MapPost("/api/records/_batch", BatchAsync).RequireAuthorization(Policies.Writer).WithTags("Records")
+            .WithSummary("Many writes in one request")
+            .WithDescription("Applies the operations in the order given (so rapid saves of one record land in order), each in its own transaction "
+                + "with its own result: one failing never stops or undoes another. A batch whose body is wrong, or one of whose documents is too deep, "
+                + "is refused whole before any operation runs.")
+            .Takes<RouteHandlerBuilder, BatchRequest>()
+            .Answers<RouteHandlerBuilder, BatchAnswer>(StatusCodes.Status200OK, "One result per operation, with the status its single request would have answered.")
+            .RefusesJsonBody("application/json", "MergeApi:MaxBodyBytes, 1 MiB",
+                "`operations` is not an array of 1 to MergeApi:MaxBatchOperations (`errors`), or a document is nested too deep (`maxDepth`).");
         return app;
     }
 
@@ -47,17 +55,17 @@ public static class BatchEndpoint
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid batch");
         }
 
-        var results = new JsonArray();
+        var results = new List<BatchResult>();
         var origin = http.Request.Headers[RecordsEndpoints.ConnectionIdHeader].FirstOrDefault();
         for (var index = 0; index < operations.Count; index++)
         {
             var (status, result) = operations[index] is JsonObject operation && Parse(operation, http.User.Identity?.Name, origin) is var (write, refusal)
                 ? write is not null ? WriteResults.Describe(await writer.WriteAsync(write, cancellationToken)) : refusal!.Value
                 : Refused("each operation must be an object");
-            results.Add(new JsonObject { ["index"] = index, ["status"] = status, ["result"] = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(result, result.GetType())) });
+            results.Add(new BatchResult(index, status, System.Text.Json.JsonSerializer.SerializeToNode(result, result.GetType(), System.Text.Json.JsonSerializerOptions.Web)!.AsObject()));
         }
 
-        return Results.Ok(new JsonObject { ["results"] = results });
+        return TypedResults.Ok(new BatchAnswer(results));
     }
 
     private static (RecordWrite? Write, (int, object)? Refusal) Parse(JsonObject operation, string? actor, string? origin)

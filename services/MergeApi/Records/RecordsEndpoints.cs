@@ -1,6 +1,8 @@
+using System.ComponentModel;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using RealtimeSync.Contracts;
 using RealtimeSync.Contracts.Http;
 using RealtimeSync.MergeApi.Collections;
@@ -19,22 +21,100 @@ public static partial class RecordsEndpoints
 
     public static IEndpointRouteBuilder MapRecordsEndpoints(this IEndpointRouteBuilder app)
     {
-        var collection = app.MapGroup("/api/records/{collection}");
-        collection.MapGet("", ListAsync).RequireAuthorization(Policies.Reader);
-        collection.MapPost("", (string collection, HttpContext http, RecordWriter writer, CancellationToken ct) =>
-            WriteAsync(WriteVerb.Post, collection, null, http, writer, ct)).RequireAuthorization(Policies.Writer);
+        var collection = app.MapGroup("/api/records/{collection}").WithTags("Records");
+        collection.MapGet("", ListAsync).RequireAuthorization(Policies.Reader)
+            .WithSummary("What changed in a collection after a version")
+            .WithDescription("Every record written after version `since` (0: from the start), in version order, deletions as tombstones, "
+                + "at most `limit` (1-1000, default 100) per page. Pass `nextSince` as the next `since` while `hasMore`. "
+                + "Versions follow commit order, so a client that keeps its last `nextSince` never misses a change.")
+            .Answers<RouteHandlerBuilder, RecordPage>(StatusCodes.Status200OK, "A page of changes.")
+            .Refuses(StatusCodes.Status400BadRequest, "An invalid collection name, or `since` below 0, `limit` outside 1-1000, or either not a number.")
+            .Refuses(StatusCodes.Status404NotFound, "The collection is not declared (MergeApi:Collections).");
+        Write(collection.MapPost("", (string collection, HttpContext http, RecordWriter writer, CancellationToken ct) =>
+                WriteAsync(WriteVerb.Post, collection, null, http, writer, ct)), "application/json")
+            .WithSummary("Create a record")
+            .WithDescription("Creates a record from the body's fields; its id is the body's key field (the collection's `idField`), or a generated one. "
+                + "Smart merge applies: preserved and server fields (`createdAt`, `updatedAt`, `updatedBy`) keep the server's values and are listed in `ignoredFields`.")
+            .Answers<RouteHandlerBuilder, WrittenRecord>(StatusCodes.Status201Created, "Created: the record, its version as `ETag`, its address as `Location`.")
+            .Refuses(StatusCodes.Status404NotFound, "The collection is not declared.")
+            .Refuses(StatusCodes.Status409Conflict, "A record with that id exists already: PUT or PATCH it.");
 
         var record = collection.MapGroup("/{id}");
-        record.MapGet("", GetAsync).RequireAuthorization(Policies.Reader);
-        record.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Reader);
-        foreach (var (method, verb) in new[] { ("PUT", WriteVerb.Put), ("PATCH", WriteVerb.Patch), ("DELETE", WriteVerb.Delete) })
-        {
-            record.MapMethods("", [method], (string collection, string id, HttpContext http, RecordWriter writer, CancellationToken ct) =>
-                WriteAsync(verb, collection, id, http, writer, ct)).RequireAuthorization(Policies.Writer);
-        }
+        record.MapGet("", GetAsync).RequireAuthorization(Policies.Reader)
+            .WithSummary("Read a record")
+            .WithDescription("The record's current fields and version; the version is also the `ETag`, to send back as `If-Match` when saving.")
+            .Answers<RouteHandlerBuilder, RecordView>(StatusCodes.Status200OK, "The record, its version as `ETag`.")
+            .Refuses(StatusCodes.Status400BadRequest, "An invalid collection name or record id.")
+            .Refuses(StatusCodes.Status404NotFound, "No such record (or it was deleted), or the collection is not declared.");
+        record.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Reader)
+            .WithSummary("A record's history")
+            .WithDescription("Every committed change of the record, oldest first: version, operation, actor, time, changed fields, and the whole document before and after.")
+            .Answers<RouteHandlerBuilder, RecordHistoryView>(StatusCodes.Status200OK, "The record's changes.")
+            .Refuses(StatusCodes.Status400BadRequest, "An invalid collection name or record id.")
+            .Refuses(StatusCodes.Status404NotFound, "The record was never written, or the collection is not declared.");
 
+        Write(MapWrite(record, "PUT", WriteVerb.Put), "application/json")
+            .WithSummary("Replace a record's editable fields (create it if absent)")
+            .WithDescription("Replaces the record's editable fields by the body's; preserved and server fields keep the stored values. "
+                + "With `If-Match: \"<version>\"` the save fails with 412 if someone saved since; `If-Match: *` needs the record to exist. "
+                + "A save that changes nothing answers `unchanged` and makes no version.")
+            .Answers<RouteHandlerBuilder, WrittenRecord>(StatusCodes.Status200OK, "Updated or unchanged: the record, its version as `ETag`.")
+            .Answers<RouteHandlerBuilder, WrittenRecord>(StatusCodes.Status201Created, "Created: the record, its version as `ETag`.")
+            .Refuses(StatusCodes.Status404NotFound, "The collection is not declared.");
+        Write(MapWrite(record, "PATCH", WriteVerb.Patch), MergePatchMediaType)
+            .WithSummary("Change some fields of a record (RFC 7396 merge patch)")
+            .WithDescription("A JSON merge patch (`application/merge-patch+json`): the fields it names are set, those set to null removed, the rest kept.")
+            .Answers<RouteHandlerBuilder, WrittenRecord>(StatusCodes.Status200OK, "Updated or unchanged: the record, its version as `ETag`.")
+            .Refuses(StatusCodes.Status404NotFound, "No such record, or the collection is not declared.");
+        Write(MapWrite(record, "DELETE", WriteVerb.Delete), null)
+            .WithSummary("Delete a record")
+            .WithDescription("Deletes the record; the deletion is a version of its own, kept in the history and sent to subscribers like any change.")
+            .Answers<RouteHandlerBuilder, WrittenRecord>(StatusCodes.Status200OK, "Deleted: the record's last version, `data` null.")
+            .Refuses(StatusCodes.Status404NotFound, "No such record, or the collection is not declared.");
         return app;
     }
+
+    private static RouteHandlerBuilder MapWrite(RouteGroupBuilder record, string method, WriteVerb verb) =>
+        record.MapMethods("", [method], (string collection, string id, HttpContext http, RecordWriter writer, CancellationToken ct) =>
+            WriteAsync(verb, collection, id, http, writer, ct));
+
+    /// <summary>What every single write shares: the writer role, its headers and query, its body and its refusals.</summary>
+    private static RouteHandlerBuilder Write(RouteHandlerBuilder write, string? mediaType)
+    {
+        write.RequireAuthorization(Policies.Writer)
+            .Refuses<RouteHandlerBuilder, EditConflictProblem>(StatusCodes.Status412PreconditionFailed,
+                "`If-Match` names another version than the current one (someone saved meanwhile), or is `*` and the record does not exist: "
+                + "the current record and the fields changed since.")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(Header("If-Match", "Save only if the record is still at this version: its `ETag`, e.g. `\"3\"`, or `*` (it must exist)."));
+                operation.Parameters.Add(Header(ConnectionIdHeader, "The push connection this write comes from (its `welcome`'s `connectionId`): its own change is not echoed to it."));
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "preserveFields",
+                    In = ParameterLocation.Query,
+                    Description = "Comma-separated fields to keep as stored whatever the body says; adds to the collection's preserved fields, never removes.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                });
+                return Task.CompletedTask;
+            });
+        if (mediaType is null)
+        {
+            write.Refuses(StatusCodes.Status400BadRequest, "An invalid collection name or record id.");
+        }
+        else
+        {
+            write.Takes<RouteHandlerBuilder, JsonObject>(mediaType).RefusesJsonBody(mediaType, "MergeApi:MaxBodyBytes, 1 MiB",
+                "The document breaks the collection's rules (required fields, field types; `errors` names each), or is nested too deep (`maxDepth`).",
+                "An invalid collection name or record id, or a body that is not a JSON object (malformed, duplicate names, unstorable text).");
+        }
+
+        return write;
+    }
+
+    private static OpenApiParameter Header(string name, string description) =>
+        new() { Name = name, In = ParameterLocation.Header, Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
 
     private static async Task<IResult> WriteAsync(WriteVerb verb, string collection, string? id, HttpContext http, RecordWriter writer, CancellationToken cancellationToken)
     {
@@ -77,11 +157,14 @@ public static partial class RecordsEndpoints
         }
 
         http.Response.Headers.ETag = WriteResults.ETag(record.Version);
-        return Results.Ok(new { record.Collection, record.Id, record.Version, record.Data });
+        return TypedResults.Ok(new RecordView(record.Collection, record.Id, record.Version, record.Data));
     }
 
     /// <summary><c>GET /api/records/{collection}?since=&lt;version&gt;&amp;limit=</c>: what changed after a version, in version order, paged.</summary>
-    private static async Task<IResult> ListAsync(string collection, long? since, int? limit, RecordStore store, CollectionCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        string collection,
+        [Description("The version after which to list (0, the default: from the start); the previous page's `nextSince`.")] long? since,
+        [Description("Records per page, 1-1000 (default 100).")] int? limit, RecordStore store, CollectionCatalog catalog, CancellationToken cancellationToken)
     {
         if ((InvalidKey(collection, null) ?? UnknownCollection(collection, catalog)) is { } problem)
         {
@@ -96,13 +179,11 @@ public static partial class RecordsEndpoints
         var page = limit ?? 100;
         var records = await store.ListSinceAsync(collection, since ?? 0, page + 1, cancellationToken);
         var items = records.Take(page).ToList();
-        return Results.Ok(new
-        {
+        return TypedResults.Ok(new RecordPage(
             collection,
-            items = items.Select(item => new { item.Record.Id, item.Record.Version, item.Deleted, Data = item.Deleted ? null : item.Record.Data }),
-            nextSince = items.Count > 0 ? items[^1].Record.Version : since ?? 0,
-            hasMore = records.Count > page,
-        });
+            [.. items.Select(item => new RecordPageItem(item.Record.Id, item.Record.Version, item.Deleted, item.Deleted ? null : item.Record.Data))],
+            items.Count > 0 ? items[^1].Record.Version : since ?? 0,
+            records.Count > page));
     }
 
     private static async Task<IResult> HistoryAsync(string collection, string id, RecordHistory history, CollectionCatalog catalog, CancellationToken cancellationToken)
@@ -115,7 +196,7 @@ public static partial class RecordsEndpoints
         var entries = await history.ListAsync(collection, id, cancellationToken);
         return entries.Count == 0
             ? JsonRequestBody.Problem(StatusCodes.Status404NotFound, "No history", $"'{id}' in '{collection}' was never written.")
-            : Results.Ok(new { collection, id, entries });
+            : TypedResults.Ok(new RecordHistoryView(collection, id, entries));
     }
 
     internal static IResult? UnknownCollection(string collection, CollectionCatalog catalog) =>

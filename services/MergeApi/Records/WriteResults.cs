@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 
 namespace RealtimeSync.MergeApi.Records;
@@ -45,23 +44,21 @@ public static class WriteResults
         return body switch
         {
             ProblemDetails problem => Results.Problem(problem),
-            _ when status == StatusCodes.Status201Created => Results.Created($"/api/records/{outcome.Record!.Collection}/{outcome.Record.Id}", body),
+            WrittenRecord written when status == StatusCodes.Status201Created => TypedResults.Created($"/api/records/{written.Collection}/{written.Id}", written),
             _ => Results.Ok(body),
         };
     }
 
     public static string ETag(long version) => $"\"{version}\"";
 
-    private static JsonObject View(WriteOutcome outcome) => new()
-    {
-        ["collection"] = outcome.Record!.Collection,
-        ["id"] = outcome.Record.Id,
-        ["version"] = outcome.Record.Version,
-        ["status"] = outcome.Status.ToString().ToLowerInvariant(),
-        ["changedFields"] = new JsonArray((outcome.ChangedFields ?? []).Select(field => (JsonNode?)field).ToArray()),
-        ["ignoredFields"] = new JsonArray((outcome.IgnoredFields ?? []).Select(field => (JsonNode?)field).ToArray()),
-        ["data"] = outcome.Status == WriteStatus.Deleted ? null : outcome.Record.Data.DeepClone(),
-    };
+    private static WrittenRecord View(WriteOutcome outcome) => new(
+        outcome.Record!.Collection,
+        outcome.Record.Id,
+        outcome.Record.Version,
+        outcome.Status.ToString().ToLowerInvariant(),
+        outcome.ChangedFields ?? [],
+        outcome.IgnoredFields ?? [],
+        outcome.Status == WriteStatus.Deleted ? null : outcome.Record.Data.DeepClone().AsObject());
 
     private static (int, object) Problem(int status, string title, string? detail) =>
         (status, new ProblemDetails { Status = status, Title = title, Detail = detail });

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -17,11 +18,18 @@ public static class HintEndpoint
     public static IEndpointRouteBuilder MapHintEndpoint(this IEndpointRouteBuilder app)
     {
         // Anonymous to the token scheme (Odoo cannot send a JWT): the shared secret is the credential.
-        app.MapPost("/api/ingest/hints/{stream}", Hint).AllowAnonymous();
+        app.MapPost("/api/ingest/hints/{stream}", Hint).AllowAnonymous().WithTags("Ingest")
+            .WithSummary("Odoo's webhook: a stream's records changed")
+            .WithDescription("The target of Odoo's \"Send Webhook Notification\" automation action: starts the stream's run at once. Its body is never read "
+                + "(it could be forged or stale); the run reads Odoo as every run does. No token: `?secret=` (Hints__Secret) is the credential.")
+            .Answers<RouteHandlerBuilder, RunAccepted>(StatusCodes.Status202Accepted, "The run is due.")
+            .Refuses(StatusCodes.Status401Unauthorized, "`secret` is missing or wrong.")
+            .Refuses(StatusCodes.Status404NotFound, "Hints are off (no Hints__Secret), or no such stream.")
+            .Refuses(StatusCodes.Status409Conflict, "No Odoo is configured (Odoo__Url).");
         return app;
     }
 
-    private static IResult Hint(string stream, string? secret, StreamScheduler scheduler, IOptions<HintOptions> options)
+    private static IResult Hint(string stream, [Description("odoo-ingest's Hints__Secret, as put in the webhook's URL.")] string? secret, StreamScheduler scheduler, IOptions<HintOptions> options)
     {
         if (string.IsNullOrEmpty(options.Value.Secret))
         {
@@ -39,7 +47,7 @@ public static class HintEndpoint
         }
 
         return scheduler.Trigger(stream)
-            ? Results.Accepted(value: new { stream, accepted = true })
+            ? TypedResults.Accepted((string?)null, new RunAccepted(stream, true))
             : JsonRequestBody.Problem(StatusCodes.Status404NotFound, "Unknown stream", $"No stream '{stream}'; known: {string.Join(", ", scheduler.Streams.Keys)}.");
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Npgsql;
 using RealtimeSync.Contracts.Http;
 using RealtimeSync.OdooIngest.Sync;
@@ -11,15 +12,30 @@ public static class IngestEndpoints
     public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder app)
     {
         // Operational detail (Odoo's database name and uuid, last errors, failures) is for admins.
-        app.MapGet("/api/ingest/streams", StreamsAsync).RequireAuthorization(Policies.Admin);
-        app.MapGet("/api/ingest/runs", RunsAsync).RequireAuthorization(Policies.Admin);
-        app.MapPost("/api/ingest/streams/{name}/run", (string name, StreamScheduler scheduler) =>
+        var ingest = app.MapGroup("/api/ingest").WithTags("Ingest");
+        ingest.MapGet("/streams", StreamsAsync).RequireAuthorization(Policies.Admin)
+            .WithSummary("The sync streams and their state")
+            .WithDescription("Every configured stream (Ingest:Streams): its Odoo model and child relations, whether it is running now, "
+                + "and seed 001's SyncState (watermark, lag, scan position, last error, failed records).")
+            .Answers<RouteHandlerBuilder, StreamsAnswer>(StatusCodes.Status200OK, "The streams.");
+        ingest.MapGet("/runs", RunsAsync).RequireAuthorization(Policies.Admin)
+            .WithSummary("The run log, newest first")
+            .WithDescription("Seed 001's SyncLog in keyset pages: `limit` runs (1-500, default 50) older than run `before`, of one `stream` or all; "
+                + "pass `next` as the next `before` until it is null.")
+            .Answers<RouteHandlerBuilder, RunsAnswer>(StatusCodes.Status200OK, "A page of runs.")
+            .Refuses(StatusCodes.Status400BadRequest, "`limit` outside 1-500, `before` below 1, or either not a number.");
+        ingest.MapPost("/streams/{name}/run", (string name, StreamScheduler scheduler) =>
             !scheduler.OdooConfigured
                 ? JsonRequestBody.Problem(StatusCodes.Status409Conflict, "No Odoo configured", "Set Odoo__Url (and credentials) to sync.")
                 : scheduler.Trigger(name)
-                    ? Results.Accepted(value: new { stream = name, accepted = true })
+                    ? TypedResults.Accepted((string?)null, new RunAccepted(name, true))
                     : JsonRequestBody.Problem(StatusCodes.Status404NotFound, "Unknown stream", $"No stream '{name}'; known: {string.Join(", ", scheduler.Streams.Keys)}."))
-            .RequireAuthorization(Policies.Admin);
+            .RequireAuthorization(Policies.Admin)
+            .WithSummary("Run a stream now")
+            .WithDescription("Starts the stream's run at once instead of at its interval (while one runs, right after it; requests meanwhile are one run).")
+            .Answers<RouteHandlerBuilder, RunAccepted>(StatusCodes.Status202Accepted, "The run is due.")
+            .Refuses(StatusCodes.Status404NotFound, "No such stream.")
+            .Refuses(StatusCodes.Status409Conflict, "No Odoo is configured (Odoo__Url).");
         return app;
     }
 
@@ -50,7 +66,10 @@ public static class IngestEndpoints
     /// is the <c>before</c> of the next (older) page, null on the last. Keyset, not offset: runs keep starting
     /// while an operator pages, and an offset would shift under them.
     /// </summary>
-    private static async Task<IResult> RunsAsync(string? stream, int? limit, long? before, RunLog runLog, CancellationToken cancellationToken)
+    private static async Task<IResult> RunsAsync(
+        [Description("Only this stream's runs.")] string? stream,
+        [Description("Runs per page, 1-500 (default 50).")] int? limit,
+        [Description("Runs older than this run id: the previous page's `next`.")] long? before, RunLog runLog, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > RunLog.MaxPage || before is < 1)
         {

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using RealtimeSync.Contracts.Http;
@@ -20,11 +21,24 @@ public static class PollEndpoint
 
     public static IEndpointRouteBuilder MapPollEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sync/poll", PollAsync).RequireAuthorization(Policies.Reader);
+        app.MapGet("/api/sync/poll", PollAsync).RequireAuthorization(Policies.Reader).WithTags("Sync")
+            .WithSummary("Poll for messages (the fallback without WebSocket or SSE)")
+            .WithDescription("`?since=<ms>`: the messages logged after that time on the given topics, the user's own topic (`users/<me>`) and `broadcast`. "
+                + "`?cursor=` (from the previous answer) is the gapless form: what came after the positions it records, with `resync` entries for "
+                + "topics whose history is gone (reload them). Messages from the caller's own push connection (`connectionId`) are left out.")
+            .Answers<RouteHandlerBuilder, PollAnswer>(StatusCodes.Status200OK, "The messages, the time to poll `since` next, and the cursor.")
+            .Refuses(StatusCodes.Status400BadRequest, "A cursor this API did not give, `since` below 0 or not a number, an invalid topic name, or more topics than PushGateway:MaxSubscriptions.")
+            .Refuses(StatusCodes.Status403Forbidden, "A topic the user may not read (Topics configuration).");
         return app;
     }
 
-    private static async Task<IResult> PollAsync(HttpContext http, long? since, string? cursor, string? topics, string? connectionId, TopicLog log, TopicAccess access, IOptions<PushGatewayOptions> options)
+    private static async Task<IResult> PollAsync(
+        HttpContext http,
+        [Description("Unix time in milliseconds: messages logged after it (seed 004's form).")] long? since,
+        [Description("The previous answer's `cursor`: what came after its positions, gapless.")] string? cursor,
+        [Description("Comma-separated topics (`records/<collection>`, `records/<collection>/<id>`, `users/<id>`, `broadcast`); your own topic and `broadcast` always come too.")] string? topics,
+        [Description("Your push connection's id: its own changes are left out.")] string? connectionId,
+        TopicLog log, TopicAccess access, IOptions<PushGatewayOptions> options)
     {
         var subscriber = Subscriber.From(http.User);
         if (!Cursor.TryDecode(cursor, out var positions))

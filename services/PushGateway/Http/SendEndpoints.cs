@@ -16,10 +16,24 @@ public static class SendEndpoints
 {
     public static IEndpointRouteBuilder MapSendEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/sync/send", SendAsync).RequireAuthorization(Policies.Reader);
-        app.MapPost("/api/sync/broadcast", BroadcastAsync).RequireAuthorization(Policies.Admin);
+        Body(app.MapPost("/api/sync/send", SendAsync).RequireAuthorization(Policies.Reader)
+                .WithSummary("Send a message to your tabs (or, as admin, to a user)")
+                .WithDescription("Logs the message to `users/<to>` (your own when `to` is absent): every connection of that user gets it, "
+                    + "over WebSocket, SSE or polling, resumably like a change.")
+                .Takes<RouteHandlerBuilder, SendRequest>())
+            .Refuses(StatusCodes.Status403Forbidden, "`to` names another user and the token lacks the admin role.");
+        Body(app.MapPost("/api/sync/broadcast", BroadcastAsync).RequireAuthorization(Policies.Admin)
+            .WithSummary("Broadcast a message (admin)")
+            .WithDescription("Logs the message to `broadcast` (everyone is subscribed to it), or to the given `topics`.")
+            .Takes<RouteHandlerBuilder, BroadcastRequest>());
         return app;
     }
+
+    /// <summary>What both share: the answer, and the ways their body can be wrong.</summary>
+    private static RouteHandlerBuilder Body(RouteHandlerBuilder endpoint) => endpoint.WithTags("Sync")
+        .Answers<RouteHandlerBuilder, SendAnswer>(StatusCodes.Status200OK, "The message was logged: its id, time and topics.")
+        .RefusesJsonBody("application/json", "PushGateway:MaxClientMessageBytes",
+            "A wrong or unknown field (`errors` names each: `type` must be a dotted name and not a control frame's type, `payload` an object), or a payload nested too deep (`maxDepth`).");
 
     private static async Task<IResult> SendAsync(HttpContext http, TopicLog log, UserQueues userQueues, IOptions<PushGatewayOptions> options)
     {
@@ -77,6 +91,6 @@ public static class SendEndpoints
         };
         await log.AppendAsync(id, topics, body.ToJsonString());
         await userQueues.NoteAppendAsync(topics);
-        return Results.Ok(new { success = true, messageId = id, timestamp, topics });
+        return TypedResults.Ok(new SendAnswer(true, id, timestamp, topics));
     }
 }

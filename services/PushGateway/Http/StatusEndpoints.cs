@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -15,8 +16,19 @@ public static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatusEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sync/status", StatusAsync).RequireAuthorization(Policies.Reader);
-        app.MapGet("/api/sync/changes", ChangesAsync).RequireAuthorization(Policies.Reader);
+        app.MapGet("/api/sync/status", StatusAsync).RequireAuthorization(Policies.Reader).WithTags("Sync")
+            .WithSummary("Delivery status over every instance")
+            .WithDescription("Connections, subscriptions, event streams and polling queues, in total over every live push-gateway instance; "
+                + "each instance's own counts for admins only.")
+            .Answers<RouteHandlerBuilder, StatusAnswer>(StatusCodes.Status200OK, "The totals (and, for admins, each instance).");
+        app.MapGet("/api/sync/changes", ChangesAsync).RequireAuthorization(Policies.Reader).WithTags("Sync")
+            .WithSummary("Have these topics changed? (a cheap change marker)")
+            .WithDescription("Each topic's epoch, last offset and last change time, with a weak `ETag` over them: send it as `If-None-Match` "
+                + "to get 304 while nothing changed.")
+            .Answers<RouteHandlerBuilder, ChangesAnswer>(StatusCodes.Status200OK, "Each topic's position, with `ETag`.")
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified) { Description = "Nothing changed since the `ETag` sent as `If-None-Match`." })
+            .Refuses(StatusCodes.Status400BadRequest, "An invalid topic name, or more topics than PushGateway:MaxSubscriptions.")
+            .Refuses(StatusCodes.Status403Forbidden, "A topic the user may not read.");
         return app;
     }
 
@@ -25,27 +37,19 @@ public static class StatusEndpoints
     {
         var instances = await stats.AllAsync();
         var (queues, messages) = await userQueues.CountAsync();
-        return Results.Ok(new
-        {
-            success = true,
-            status = new
-            {
-                websocket = new
-                {
-                    enabled = true,
-                    connections = instances.Sum(instance => instance.WebSockets),
-                    totalConnections = instances.Sum(instance => instance.TotalConnections),
-                    subscriptions = instances.Sum(instance => instance.Subscriptions),
-                },
-                sse = new { enabled = true, endpoint = "/api/sync/stream", connections = instances.Sum(instance => instance.Sse) },
-                polling = new { enabled = true, endpoint = "/api/sync/poll", queues, messages },
-                instances = http.User.IsInRole(Roles.Admin) ? instances : null,
-                lastCheck = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            },
-        });
+        return TypedResults.Ok(new StatusAnswer(true, new SyncStatus(
+            new WebSocketStatus(
+                true,
+                instances.Sum(instance => instance.WebSockets),
+                instances.Sum(instance => instance.TotalConnections),
+                instances.Sum(instance => instance.Subscriptions)),
+            new SseStatus(true, "/api/sync/stream", instances.Sum(instance => instance.Sse)),
+            new PollingStatus(true, "/api/sync/poll", queues, messages),
+            http.User.IsInRole(Roles.Admin) ? instances : null,
+            DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
     }
 
-    private static async Task<IResult> ChangesAsync(HttpContext http, string? topics, TopicLog log, TopicAccess access, IOptions<PushGatewayOptions> options)
+    private static async Task<IResult> ChangesAsync(HttpContext http, [Description("Comma-separated topics to check.")] string? topics, TopicLog log, TopicAccess access, IOptions<PushGatewayOptions> options)
     {
         var (list, problem) = TopicList.Read(topics, Subscriber.From(http.User), access, options.Value.MaxSubscriptions);
         if (problem is not null)
@@ -62,10 +66,6 @@ public static class StatusEndpoints
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return Results.Ok(new
-        {
-            topics = heads.Select(head => new { topic = head.Topic, epoch = head.Epoch, offset = head.Offset, changedAt = head.ChangedAt }),
-            timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-        });
+        return TypedResults.Ok(new ChangesAnswer(heads, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -18,12 +19,24 @@ public static class StreamEndpoint
 {
     public static IEndpointRouteBuilder MapStreamEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/sync/stream", HandleAsync).RequireAuthorization(Policies.Reader).DisableRequestTimeout(); // a stream, not a request
+        app.MapGet("/api/sync/stream", HandleAsync).RequireAuthorization(Policies.Reader).WithTags("Sync")
+            .WithSummary("Messages as Server-Sent Events")
+            .WithDescription("The WebSocket's messages, one way, for clients and proxies without WebSocket: each change as `event: message` whose `id:` "
+                + "is a cursor of every topic's position (a reconnecting EventSource sends it back as `Last-Event-ID` and resumes on any instance), "
+                + "control frames as named events (`welcome`, `subscribed`, `heartbeat`, `resync`). Browsers send the token as `?access_token=`. "
+                + "The stream ends when its token expires: reconnect with a new one. (The WebSocket itself, `/ws`, is described in docs/architecture.md.)")
+            .Answers<RouteHandlerBuilder, string>(StatusCodes.Status200OK, "The event stream, until the client leaves, the token expires or the server stops.", "text/event-stream")
+            .Refuses(StatusCodes.Status400BadRequest, "An invalid `Last-Event-ID`, an invalid topic name, or more topics than PushGateway:MaxSubscriptions.")
+            .Refuses(StatusCodes.Status403Forbidden, "A topic the user may not read.")
+            .Refuses(StatusCodes.Status429TooManyRequests, "The user holds PushGateway:MaxConnectionsPerUser push connections already (WebSocket or event stream), or is over the gateway's request limit.")
+            .DisableRequestTimeout(); // a stream, not a request
         return app;
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext http, string? topics, string? lastEventId, SubscriptionRegistry registry, Subscriptions subscriptions, TopicAccess access,
+        HttpContext http,
+        [Description("Comma-separated topics; your own topic and `broadcast` always come too.")] string? topics,
+        [Description("Where to resume when the `Last-Event-ID` header cannot be sent: an event id this stream gave.")] string? lastEventId, SubscriptionRegistry registry, Subscriptions subscriptions, TopicAccess access,
         ConnectionQuota quota, IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
     {
         var subscriber = Subscriber.From(http.User);
