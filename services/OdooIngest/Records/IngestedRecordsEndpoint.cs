@@ -17,7 +17,14 @@ public static class IngestedRecordsEndpoint
 
     public static IEndpointRouteBuilder MapIngestedRecordsEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/ingest/records/{model}", ListAsync).RequireAuthorization(Policies.Reader);
+        app.MapGet("/api/ingest/records/{model}", ListAsync).RequireAuthorization(Policies.Reader).WithTags("Ingest")
+            .WithSummary("The synced records of a model, newest first")
+            .WithDescription("What odoo-ingest stored of one synced Odoo model (a stream's model or child model), newest Odoo id first, without the "
+                + "records deleted in Odoo: `limit` records (1-500, default 100) below id `before`; pass `next` as the next `before` until it is null. "
+                + "A screen's first load; it then follows `records/{model}` for changes.")
+            .Answers<RouteHandlerBuilder, IngestedRecordsPage>(StatusCodes.Status200OK, "A page of records.")
+            .Refuses(StatusCodes.Status400BadRequest, "`limit` outside 1-500, `before` below 1, or either not a number.")
+            .Refuses(StatusCodes.Status404NotFound, "No stream syncs this model.");
         return app;
     }
 
@@ -44,7 +51,7 @@ public static class IngestedRecordsEndpoint
         command.Parameters.Add(new NpgsqlParameter { Value = model });
         command.Parameters.Add(new NpgsqlParameter { Value = before ?? int.MaxValue });
         command.Parameters.Add(new NpgsqlParameter { Value = page + 1 });
-        var items = new JsonArray();
+        var items = new List<IngestedRecord>();
         var more = false;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -55,16 +62,14 @@ public static class IngestedRecordsEndpoint
                 break;
             }
 
-            items.Add(new JsonObject
-            {
-                ["id"] = reader.GetInt32(0).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["version"] = reader.GetInt64(1),
-                ["writeDate"] = reader.IsDBNull(2) ? null : reader.GetString(2),
-                ["data"] = JsonNode.Parse(reader.GetString(3)),
-            });
+            items.Add(new IngestedRecord(
+                reader.GetInt32(0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                JsonNode.Parse(reader.GetString(3))!.AsObject()));
         }
 
-        var next = more ? int.Parse((string)items[^1]!["id"]!, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
-        return Results.Ok(new JsonObject { ["model"] = model, ["items"] = items, ["next"] = next });
+        var next = more ? int.Parse(items[^1].Id, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
+        return TypedResults.Ok(new IngestedRecordsPage(model, items, next));
     }
 }

@@ -18,7 +18,21 @@ export function TeamList({
   readonly onSelect: (id: string) => void;
 }) {
   const client = useRealtimeClient();
-  const load = useCallback(async () => (await client.records.changes("team", 0, 100)).items, [client]);
+  // Every member, page by page (bounded): the changes feed from version 0 is the collection as it stands.
+  const load = useCallback(async () => {
+    const rows = [];
+    let since = 0;
+    for (let page = 0; page < 20; page++) {
+      const answer = await client.records.changes("team", since, 500);
+      rows.push(...answer.items);
+      since = answer.nextSince;
+      if (!answer.hasMore) {
+        break;
+      }
+    }
+    // The feed lists a record at each version it reached: keep its latest.
+    return [...new Map(rows.map((row) => [row.id, row])).values()].reverse();
+  }, [client]);
   const { rows, error } = useLiveRows("records/team", load);
   return (
     <>

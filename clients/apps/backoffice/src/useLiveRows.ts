@@ -14,7 +14,8 @@ export interface LiveRow {
 export interface LoadedRow {
   readonly id: string;
   readonly version: number;
-  readonly data: Record<string, unknown> | null;
+  /** Absent or null for a deleted record. */
+  readonly data?: Record<string, unknown> | null;
 }
 
 /**

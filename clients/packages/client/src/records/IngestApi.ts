@@ -3,7 +3,7 @@ import type { ApiClient } from "./ApiClient.js";
 export interface IngestedRecord<T = Record<string, unknown>> {
   readonly id: string;
   readonly version: number;
-  readonly writeDate: string | null;
+  readonly writeDate?: string | null;
   readonly data: T;
 }
 
@@ -11,7 +11,7 @@ export interface IngestedPage<T = Record<string, unknown>> {
   readonly model: string;
   readonly items: readonly IngestedRecord<T>[];
   /** The `before` of the next (older) page; null on the last. */
-  readonly next: number | null;
+  readonly next?: number | null;
 }
 
 /** What odoo-ingest synced (`/api/ingest/records/{model}`): a screen's first load, before it follows `records/{model}`. */

@@ -1,5 +1,4 @@
 import type { ApiClient } from "./ApiClient.js";
-import type { Problem } from "./ProblemError.js";
 
 export interface StoredRecord<T = Record<string, unknown>> {
   readonly collection: string;
@@ -12,11 +11,12 @@ export interface WriteResult<T = Record<string, unknown>> {
   readonly collection: string;
   readonly id: string;
   readonly version: number;
-  readonly status: "created" | "updated" | "unchanged" | "deleted";
+  /** `created`, `updated`, `unchanged` or `deleted`. */
+  readonly status: "created" | "updated" | "unchanged" | "deleted" | (string & {});
   readonly changedFields: readonly string[];
   /** Input the server kept its own value for (preserved fields, server-owned timestamps). */
   readonly ignoredFields: readonly string[];
-  readonly data: T | null;
+  readonly data?: T | null;
 }
 
 export interface ChangesPage<T = Record<string, unknown>> {
@@ -25,7 +25,7 @@ export interface ChangesPage<T = Record<string, unknown>> {
     readonly id: string;
     readonly version: number;
     readonly deleted: boolean;
-    readonly data: T | null;
+    readonly data?: T | null;
   }[];
   readonly nextSince: number;
   readonly hasMore: boolean;
@@ -58,7 +58,8 @@ export type BatchOperation =
 export interface BatchResult {
   readonly index: number;
   readonly status: number;
-  readonly result: WriteResult | Problem;
+  /** A {@link WriteResult} when `status` is 2xx, else the operation's {@link Problem}. */
+  readonly result: Readonly<Record<string, unknown>>;
 }
 
 /** The records API (`/api/records`), through the gateway: typed results, problems as errors, a token refreshed on 401. */

@@ -101,7 +101,7 @@ export class WriteQueue {
         if (!answer) {
           entry.reject(new Error("the batch answered fewer results than it was sent"));
         } else if (answer.status >= 200 && answer.status < 300) {
-          entry.resolve(answer.result as WriteResult);
+          entry.resolve(answer.result as unknown as WriteResult);
         } else {
           const problem = answer.result as Problem;
           entry.reject(answer.status === 412 ? new ConflictError(problem) : new ProblemError(answer.status, problem));

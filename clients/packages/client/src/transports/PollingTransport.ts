@@ -1,3 +1,4 @@
+import type { components } from "../generated/sync.js";
 import { decodeCursor, encodeCursor, type ChangeMessage, type TopicPosition } from "../protocol.js";
 import type { Transport, TransportContext, TransportEvents, TransportFactory } from "./Transport.js";
 
@@ -8,11 +9,7 @@ export interface PollingOptions {
   readonly requestTimeoutMs?: number;
 }
 
-interface PollAnswer {
-  readonly messages: readonly ChangeMessage[];
-  readonly cursor: string;
-  readonly resync?: readonly { topic: string; reason: string; epoch: string | null; offset: number }[];
-}
+type PollAnswer = components["schemas"]["PollAnswer"];
 
 /**
  * `/api/sync/poll?cursor=`: the last resort, over plain HTTP. Each poll sends the client's own positions as the cursor
@@ -152,11 +149,17 @@ export class PollingTransport implements Transport {
     if (fresh.length > 0 || Object.keys(reported).length > 0) {
       this.events.frame({ type: "subscribed", topics: fresh, positions: reported });
     }
-    for (const resync of answer.resync ?? []) {
-      this.events.frame({ type: "resync", ...resync });
+    for (const resync of answer.resync) {
+      this.events.frame({
+        type: "resync",
+        topic: resync.topic,
+        reason: resync.reason,
+        epoch: resync.epoch ?? null,
+        offset: resync.offset,
+      });
     }
     for (const message of answer.messages) {
-      this.events.frame(message);
+      this.events.frame(message as ChangeMessage);
     }
   }
 }
