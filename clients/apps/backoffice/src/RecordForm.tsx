@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { usePresence, useRecord } from "@realtimesync/react";
-import type { WriteResult } from "@realtimesync/client";
+import { ProblemError, type WriteResult } from "@realtimesync/client";
 
 export interface Field {
   readonly name: string;
@@ -37,8 +37,11 @@ export function RecordForm({
   const conflict = record.conflict;
 
   const save = async (force?: number) => {
+    // Only fields that have a value: an empty input never typed in is no value (an empty email would be refused).
     const body = Object.fromEntries(
-      fields.map((field) => [field.name, edits[field.name] ?? record.data?.[field.name] ?? ""]),
+      fields
+        .map((field) => [field.name, edits[field.name] ?? record.data?.[field.name]])
+        .filter(([, value]) => value !== undefined),
     );
     try {
       const result = await record.save(body, { fields: Object.keys(edits), ...(force === undefined ? {} : { force }) });
@@ -48,7 +51,14 @@ export function RecordForm({
         setSaved(result);
       }
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      const errors =
+        failure instanceof ProblemError && failure.problem.errors ? Object.entries(failure.problem.errors) : [];
+      setError(
+        [
+          failure instanceof Error ? failure.message : String(failure),
+          ...errors.map(([name, why]) => `${label(name)}: ${why.join(" ")}`),
+        ].join(" "),
+      );
     }
   };
 

@@ -20,3 +20,31 @@ export function documentVisibility(): PageVisibility {
     },
   };
 }
+
+/** Whether the browser thinks it is online, and word when that changes. */
+export interface NetworkStatus {
+  readonly online: boolean;
+  onChange(listener: (online: boolean) => void): () => void;
+}
+
+/** The browser's `online`/`offline` events, or "always online" outside a browser. */
+export function browserNetwork(): NetworkStatus {
+  if (typeof window === "undefined" || typeof navigator === "undefined") {
+    return { online: true, onChange: () => () => {} };
+  }
+  return {
+    get online() {
+      return navigator.onLine;
+    },
+    onChange(listener) {
+      const online = () => listener(true);
+      const offline = () => listener(false);
+      window.addEventListener("online", online);
+      window.addEventListener("offline", offline);
+      return () => {
+        window.removeEventListener("online", online);
+        window.removeEventListener("offline", offline);
+      };
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { Backoff, type BackoffOptions } from "./Backoff.js";
 import { ConnectionQuality, type Quality } from "./ConnectionQuality.js";
 import { ConnectionState, type StateChange, type TransportKind } from "./ConnectionState.js";
 import { Emitter } from "./Emitter.js";
-import { documentVisibility, type PageVisibility } from "./PageVisibility.js";
+import { browserNetwork, documentVisibility, type NetworkStatus, type PageVisibility } from "./PageVisibility.js";
 import { Presence } from "./Presence.js";
 import {
   CloseCodes,
@@ -50,6 +50,8 @@ export interface RealtimeClientOptions {
   readonly slowRttMs?: number;
   readonly polling?: PollingOptions;
   readonly visibility?: PageVisibility;
+  /** The browser's online state: going offline ends the connection at once, coming back reconnects at once. */
+  readonly network?: NetworkStatus;
   /** Remembers the working transport for the session (default sessionStorage where there is one). */
   readonly sessionMemory?: SessionMemory | null;
   readonly fetch?: typeof fetch;
@@ -107,6 +109,8 @@ export class RealtimeClient {
   private userId: string | undefined;
   private heartbeatTimeoutMs = 30_000;
   private stopVisibility: (() => void) | undefined;
+  private stopNetwork: (() => void) | undefined;
+  private readonly network: NetworkStatus;
 
   constructor(options: RealtimeClientOptions) {
     this.options = options;
@@ -119,6 +123,7 @@ export class RealtimeClient {
     this.backoff = new Backoff(options.backoff, options.random);
     this.quality = new ConnectionQuality(options.slowRttMs ?? 1_000);
     this.visibility = options.visibility ?? documentVisibility();
+    this.network = options.network ?? browserNetwork();
     this.factories = {
       websocket: WebSocketTransport.factory(),
       sse: SseTransport.factory(),
@@ -166,6 +171,7 @@ export class RealtimeClient {
       return;
     }
     this.stopVisibility ??= this.visibility.onChange((hidden) => this.visibilityChanged(hidden));
+    this.stopNetwork ??= this.network.onChange((online) => this.networkChanged(online));
     this.connection.to("connecting");
     this.open(this.ladder.current);
   }
@@ -440,6 +446,15 @@ export class RealtimeClient {
       if (this.connection.current === "disconnected" && this.stopVisibility) {
         this.connect();
       }
+    }
+  }
+
+  /** Offline: the socket may linger for a heartbeat timeout, so it is ended now. Online again: no backoff wait. */
+  private networkChanged(online: boolean): void {
+    if (!online && this.transport) {
+      this.lost(this.transport, { reason: "the browser went offline", established: true });
+    } else if (online) {
+      this.retry();
     }
   }
 

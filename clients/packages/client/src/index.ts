@@ -6,7 +6,7 @@ export type { Quality } from "./ConnectionQuality.js";
 export type { ResyncInfo, SubscribedInfo } from "./TopicStream.js";
 export { TopicStream } from "./TopicStream.js";
 export { Backoff, type BackoffOptions } from "./Backoff.js";
-export type { PageVisibility } from "./PageVisibility.js";
+export type { NetworkStatus, PageVisibility } from "./PageVisibility.js";
 export type { TokenProvider } from "./TokenSource.js";
 export {
   RecordsApi,

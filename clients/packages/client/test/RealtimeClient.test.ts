@@ -307,6 +307,31 @@ describe("RealtimeClient page visibility and quality", () => {
   });
 });
 
+describe("RealtimeClient network", () => {
+  it("ends the connection when the browser goes offline and reconnects at once, resuming, when it is back", async () => {
+    const listeners = new Set<(online: boolean) => void>();
+    const browser = {
+      online: true,
+      onChange: (listener: (online: boolean) => void) => (listeners.add(listener), () => listeners.delete(listener)),
+    };
+    const { client: c, states } = client({ network: browser, backoff: { initialMs: 10_000, jitter: 0 } });
+    c.subscribe("records/settings");
+    c.connect();
+    const first = network.last;
+    first.welcome();
+    first.message("records/settings", 4);
+    listeners.forEach((listener) => listener(false));
+    expect(first.closedByClient).toBe(true);
+    expect(c.state).toBe("reconnecting");
+    listeners.forEach((listener) => listener(true));
+    const second = network.last;
+    expect(second).not.toBe(first); // no 10 s backoff wait
+    second.welcome();
+    expect(second.subscribes[0]?.from).toEqual({ "records/settings": { epoch: "e1", offset: 4 } });
+    expect(states.map((s) => s.current)).toEqual(["connecting", "connected", "reconnecting", "connected"]);
+  });
+});
+
 describe("RealtimeClient presence", () => {
   it("joins over WebSocket, joins again after a reconnection, and keeps the roster from the server's frames", async () => {
     const { client: c } = client({ backoff: { initialMs: 100, jitter: 0 } });

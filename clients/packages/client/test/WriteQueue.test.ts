@@ -123,6 +123,23 @@ describe("WriteQueue", () => {
     expect((await fine).id).toBe("b");
   });
 
+  it("sends a write queued by the handler of a refused one, as the flush ends", async () => {
+    const http = new FakeFetch();
+    const queue = new WriteQueue(api(http));
+    queue.setOnline(true);
+    const again = queue
+      .enqueue({ method: "PUT", collection: "settings", id: "a", body: {}, ifMatch: '"1"' })
+      .catch(() => queue.enqueue({ method: "PUT", collection: "settings", id: "a", body: {}, ifMatch: '"2"' }));
+    await flushPromises();
+    http.last.reply(200, {
+      results: [{ index: 0, status: 412, result: { status: 412, currentVersion: 2, changedFields: [] } }],
+    });
+    await flushPromises();
+    expect(http.requests).toHaveLength(2);
+    http.last.reply(200, { results: [{ index: 0, status: 200, result: ok("a", 3) }] });
+    expect((await again).version).toBe(3);
+  });
+
   it("refuses a write beyond its bound at once", async () => {
     const queue = new WriteQueue(api(new FakeFetch()), { limit: 1 });
     void queue.enqueue({ method: "DELETE", collection: "settings", id: "a" });

@@ -70,15 +70,23 @@ export class WriteQueue {
     }
   }
 
-  /** Sends everything queued, in order; one flush at a time. */
+  /**
+   * Sends everything queued, in order; one flush at a time. A write queued while a flush is ending (from a handler
+   * of the write before it, say) starts another, unless the flush stopped for want of a connection.
+   */
   flush(): Promise<void> {
-    this.flushing ??= this.drain().finally(() => {
+    this.flushing ??= this.drain().then((stoppedBy) => {
       this.flushing = undefined;
+      if (stoppedBy === undefined && this.online && this.entries.length > 0) {
+        return this.flush();
+      }
+      return undefined;
     });
     return this.flushing;
   }
 
-  private async drain(): Promise<void> {
+  /** Sends until the queue is empty; returns the error that stopped it early, if one did. */
+  private async drain(): Promise<unknown> {
     let error: unknown;
     while (this.online && this.entries.length > 0) {
       const chunk = this.entries.slice(0, this.batchSize);
@@ -110,5 +118,6 @@ export class WriteQueue {
       this.events.emit("pending", this.entries.length);
     }
     this.events.emit("flushed", { at: Date.now(), error });
+    return error;
   }
 }

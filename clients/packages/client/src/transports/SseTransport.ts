@@ -64,8 +64,13 @@ export class SseTransport implements Transport {
     );
   }
 
+  /**
+   * Reopens the stream only for an app topic it does not carry yet: the user's own topics (users/<me>, broadcast) are
+   * always on a stream, so asking for them again must not reopen it (and get a new welcome, and ask again...).
+   */
   subscribe(topics: readonly string[]): void {
-    if (topics.some((topic) => !this.streamTopics.includes(topic))) {
+    const held = this.context.topics();
+    if (topics.some((topic) => held.includes(topic) && !this.streamTopics.includes(topic))) {
       this.reopen();
     }
   }
