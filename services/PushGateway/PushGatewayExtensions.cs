@@ -35,6 +35,7 @@ public static class PushGatewayExtensions
         builder.AddPresence();
         builder.Services.AddSingleton<InstanceStats>();
         builder.Services.AddSingleton<UserQueues>();
+        builder.Services.AddSingleton<UserMessages>();
         builder.Services.AddHostedService(services => services.GetRequiredService<InstanceStats>());
         return builder;
     }

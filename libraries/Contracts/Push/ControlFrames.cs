@@ -11,7 +11,7 @@ namespace RealtimeSync.Contracts.Push;
 public static class ControlFrames
 {
     public static readonly FrozenSet<string> Types = FrozenSet.Create(
-        StringComparer.Ordinal, "welcome", "heartbeat", "subscribed", "unsubscribed", "pong", "resync", "error", "authenticated", "presence", "joined", "left");
+        StringComparer.Ordinal, "welcome", "heartbeat", "subscribed", "unsubscribed", "pong", "resync", "error", "authenticated", "presence", "joined", "left", "sent");
 
     public static bool IsControl(string? type) => type is not null && Types.Contains(type);
 }

@@ -45,5 +45,7 @@ public static class Frames
 
     public static string Pong() => Serialize(new { type = "pong" });
 
+    public static string Sent(string messageId, long timestamp, string? correlationId) => Serialize(new { type = "sent", messageId, timestamp, correlationId });
+
     private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
 }

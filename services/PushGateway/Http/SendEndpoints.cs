@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using RealtimeSync.Contracts.Http;
 using RealtimeSync.PushGateway.Access;
-using RealtimeSync.PushLog;
 using RealtimeSync.ServiceDefaults.Auth;
 
 namespace RealtimeSync.PushGateway.Http;
@@ -35,7 +33,7 @@ public static class SendEndpoints
         .RefusesJsonBody("application/json", "PushGateway:MaxClientMessageBytes",
             "A wrong or unknown field (`errors` names each: `type` must be a dotted name and not a control frame's type, `payload` an object), or a payload nested too deep (`maxDepth`).");
 
-    private static async Task<IResult> SendAsync(HttpContext http, TopicLog log, UserQueues userQueues, IOptions<PushGatewayOptions> options)
+    private static async Task<IResult> SendAsync(HttpContext http, UserMessages messages, IOptions<PushGatewayOptions> options)
     {
         var (message, problem) = await ReadAsync(http, options.Value);
         if (message is null)
@@ -44,22 +42,20 @@ public static class SendEndpoints
         }
 
         var sender = Subscriber.From(http.User);
-        var recipient = message.To ?? sender.UserId;
-        if (recipient != sender.UserId && !sender.Roles.Contains(Roles.Admin))
-        {
-            return JsonRequestBody.Problem(StatusCodes.Status403Forbidden, "Recipient not allowed", "Only an admin may send to another user; omit 'to' to reach your own tabs.");
-        }
-
-        return await AppendAsync(http, log, userQueues, message, sender, [$"users/{recipient}"]);
+        return UserMessages.RecipientTopic(message, sender) is { } topic
+            ? TypedResults.Ok(await messages.AppendAsync(message, sender, [topic], Origin(http)))
+            : JsonRequestBody.Problem(StatusCodes.Status403Forbidden, "Recipient not allowed", UserMessages.RecipientRefused);
     }
 
-    private static async Task<IResult> BroadcastAsync(HttpContext http, TopicLog log, UserQueues userQueues, IOptions<PushGatewayOptions> options)
+    private static async Task<IResult> BroadcastAsync(HttpContext http, UserMessages messages, IOptions<PushGatewayOptions> options)
     {
         var (message, problem) = await ReadAsync(http, options.Value);
         return message is null
             ? problem!
-            : await AppendAsync(http, log, userQueues, message, Subscriber.From(http.User), message.Topics.Count > 0 ? message.Topics : [TopicAccess.Broadcast]);
+            : TypedResults.Ok(await messages.AppendAsync(message, Subscriber.From(http.User), message.Topics.Count > 0 ? message.Topics : [TopicAccess.Broadcast], Origin(http)));
     }
+
+    private static string? Origin(HttpContext http) => http.Request.Headers["X-Connection-Id"].FirstOrDefault();
 
     private static async Task<(OutgoingMessage?, IResult?)> ReadAsync(HttpContext http, PushGatewayOptions settings)
     {
@@ -73,24 +69,5 @@ public static class SendEndpoints
         return message is not null
             ? (message, null)
             : (null, Results.ValidationProblem(errors, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid message"));
-    }
-
-    private static async Task<IResult> AppendAsync(HttpContext http, TopicLog log, UserQueues userQueues, OutgoingMessage message, Subscriber sender, IReadOnlyList<string> topics)
-    {
-        var id = "msg_" + Guid.NewGuid().ToString("N");
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var body = new JsonObject
-        {
-            ["id"] = id,
-            ["type"] = message.Type,
-            ["payload"] = message.Payload.DeepClone(),
-            ["timestamp"] = timestamp,
-            ["userId"] = sender.UserId,
-            ["correlationId"] = message.CorrelationId,
-            ["origin"] = http.Request.Headers["X-Connection-Id"].FirstOrDefault(),
-        };
-        await log.AppendAsync(id, topics, body.ToJsonString());
-        await userQueues.NoteAppendAsync(topics);
-        return TypedResults.Ok(new SendAnswer(true, id, timestamp, topics));
     }
 }

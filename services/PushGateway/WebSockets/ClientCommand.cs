@@ -9,15 +9,19 @@ namespace RealtimeSync.PushGateway.WebSockets;
 /// A frame a client sends: <c>{"type":"subscribe"|"unsubscribe"|"ping","topics":[...]}</c>; a subscribe may
 /// resume with <c>"from":{"topic":{"epoch":"…","offset":N}}</c> or a <c>"cursor"</c> from an earlier SSE/poll reader;
 /// <c>{"type":"auth","token":"…"}</c> hands in a fresh token before the current one expires;
-/// <c>{"type":"join","topic":"…","state":{…}}</c> and <c>{"type":"leave","topic":"…"}</c> join and leave a topic's presence.
+/// <c>{"type":"join","topic":"…","state":{…}}</c> and <c>{"type":"leave","topic":"…"}</c> join and leave a topic's presence;
+/// <c>{"type":"send","message":{…}}</c> sends seed 004's message to the user's own tabs (or, as admin, to user <c>to</c>).
 /// </summary>
 public sealed record ClientCommand(string Type, IReadOnlyList<string> Topics, IReadOnlyDictionary<string, TopicPosition> From, string? Token = null)
 {
     private const int MaxTokenLength = 16 * 1024;
-    private static readonly string[] Types = ["subscribe", "unsubscribe", "ping", "auth", "join", "leave"];
+    private static readonly string[] Types = ["subscribe", "unsubscribe", "ping", "auth", "join", "leave", "send"];
 
     /// <summary>The one topic of a join or leave.</summary>
     public string? Topic { get; init; }
+
+    /// <summary>A send's message (<c>type</c>, <c>payload</c>, <c>correlationId</c>, <c>to</c>), checked as <c>POST /api/sync/send</c> checks its body.</summary>
+    public JsonObject? Message { get; init; }
 
     /// <summary>A join's state as sent (checked by <see cref="Presence.PresenceState"/>); <c>{}</c> when the frame has none.</summary>
     public JsonNode? State { get; init; }
@@ -70,6 +74,19 @@ public sealed record ClientCommand(string Type, IReadOnlyList<string> Topics, IR
                     Topic = topic.GetString(),
                     State = type == "join" && root.TryGetProperty("state", out var state) ? JsonNode.Parse(state.GetRawText()) : new JsonObject(),
                 };
+                error = string.Empty;
+                return true;
+            }
+
+            if (type == "send")
+            {
+                if (!root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
+                {
+                    error = "'send' needs 'message', an object: {\"type\": \"…\", \"payload\": {…}, \"correlationId\"?, \"to\"?}";
+                    return false;
+                }
+
+                command = command with { Type = type, Message = JsonNode.Parse(message.GetRawText())!.AsObject() };
                 error = string.Empty;
                 return true;
             }

@@ -1,5 +1,7 @@
 using System.Net.WebSockets;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using RealtimeSync.Contracts.Documents;
 using RealtimeSync.Contracts.Http;
 using RealtimeSync.Contracts.Push;
 using RealtimeSync.PushGateway.Access;
@@ -23,7 +25,7 @@ public static class WebSocketEndpoint
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, SubscriptionRegistry registry, Subscriptions subscriptions, TokenValidator tokens, ConnectionQuota quota, LocalMembers members,
-        IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
+        UserMessages messages, IOptions<PushGatewayOptions> options, IHostApplicationLifetime lifetime)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -66,7 +68,7 @@ public static class WebSocketEndpoint
             sending = SendThenAwaitCloseAsync();
             heartbeats = connection.SendHeartbeatsAsync(settings.HeartbeatInterval, sendingEnds.Token);
             expiry = session.EnforceAsync(connection, sendingEnds.Token);
-            close = await ReceiveAsync(connection, socket, new Commands(subscriptions, registry, session, tokens, presence, settings), own.Release, receivingEnds.Token);
+            close = await ReceiveAsync(connection, socket, new Commands(subscriptions, registry, session, tokens, presence, messages, settings), own.Release, receivingEnds.Token);
         }
         finally
         {
@@ -133,7 +135,7 @@ public static class WebSocketEndpoint
 
     private static async Task ApplyAsync(ClientCommand command, ClientConnection connection, Commands commands, CancellationToken cancellationToken)
     {
-        var (subscriptions, registry, session, tokens, presence, settings) = commands;
+        var (subscriptions, registry, session, tokens, presence, messages, settings) = commands;
         switch (command.Type)
         {
             case "auth":
@@ -168,12 +170,42 @@ public static class WebSocketEndpoint
             case "leave":
                 await presence.LeaveAsync(command.Topic!);
                 break;
+            case "send":
+                connection.Enqueue(await SendAsync(command.Message!, connection, messages));
+                break;
         }
+    }
+
+    /// <summary>
+    /// Seed 004's send over the socket: the same message, rules and log as <c>POST /api/sync/send</c>; answered
+    /// <c>sent</c> (or an error frame), and not echoed to this connection.
+    /// </summary>
+    private static async Task<string> SendAsync(JsonObject body, ClientConnection connection, UserMessages messages)
+    {
+        if ((DocumentShape.UnstorableText(body) ?? DocumentShape.ShapeProblem(body, envelopeDepth: 1)) is { } unfit)
+        {
+            return Frames.Error("invalid_message", unfit);
+        }
+
+        var (message, errors) = OutgoingMessage.Validate(body);
+        if (message is null)
+        {
+            return Frames.Error("invalid_message", string.Join("; ", errors.Select(error => $"{error.Key}: {string.Join(" ", error.Value)}")));
+        }
+
+        if (UserMessages.RecipientTopic(message, connection.Subscriber) is not { } topic)
+        {
+            return Frames.Error("forbidden_recipient", UserMessages.RecipientRefused);
+        }
+
+        var sent = await messages.AppendAsync(message, connection.Subscriber, [topic], connection.Id);
+        return Frames.Sent(sent.MessageId, sent.Timestamp, message.CorrelationId);
     }
 
     /// <summary>What serving a connection's commands needs.</summary>
     private sealed record Commands(
-        Subscriptions Subscriptions, SubscriptionRegistry Registry, SessionToken Session, TokenValidator Tokens, ConnectionPresence Presence, PushGatewayOptions Settings);
+        Subscriptions Subscriptions, SubscriptionRegistry Registry, SessionToken Session, TokenValidator Tokens, ConnectionPresence Presence, UserMessages Messages,
+        PushGatewayOptions Settings);
 
     /// <summary>WebSocket frames are the JSON itself.</summary>
     private sealed class AsIs : ITransportFormat

@@ -3,6 +3,7 @@ import { ConnectionQuality, type Quality } from "./ConnectionQuality.js";
 import { ConnectionState, type StateChange, type TransportKind } from "./ConnectionState.js";
 import { Emitter } from "./Emitter.js";
 import { browserNetwork, documentVisibility, type NetworkStatus, type PageVisibility } from "./PageVisibility.js";
+import { OutgoingMessages, type SendOptions, type Sent } from "./OutgoingMessages.js";
 import { Presence } from "./Presence.js";
 import {
   CloseCodes,
@@ -15,7 +16,6 @@ import {
 import { ApiClient } from "./records/ApiClient.js";
 import { IngestApi } from "./records/IngestApi.js";
 import { RecordsApi } from "./records/RecordsApi.js";
-import { ProblemError } from "./records/ProblemError.js";
 import { WriteQueue, type WriteQueueOptions } from "./records/WriteQueue.js";
 import { Subscription, type SubscriptionOptions } from "./Subscription.js";
 import { TokenSource, type TokenProvider } from "./TokenSource.js";
@@ -72,12 +72,6 @@ export interface ClientEvents {
   quality: Quality;
 }
 
-export interface SendOptions {
-  /** As an admin, another user's id: the message goes to every connection of that user. */
-  readonly to?: string;
-  readonly correlationId?: string;
-}
-
 /**
  * One connection per tab to RealtimeSync's push-gateway, through the gateway. It picks the transport (WebSocket,
  * then SSE, then polling), reconnects with capped jittered backoff, keeps every topic's epoch and offset so each
@@ -91,6 +85,7 @@ export class RealtimeClient {
   readonly ingest: IngestApi;
   readonly writes: WriteQueue;
   readonly presence: Presence;
+  private readonly messages: OutgoingMessages;
   private readonly options: RealtimeClientOptions;
   private readonly tokens: TokenSource;
   private readonly connection = new ConnectionState((change) => this.events.emit("state", change));
@@ -140,6 +135,12 @@ export class RealtimeClient {
     this.records = new RecordsApi(http);
     this.ingest = new IngestApi(http);
     this.writes = new WriteQueue(this.records, options.writeQueue);
+    this.messages = new OutgoingMessages(
+      http,
+      (frame) => this.transport?.kind === "websocket" && this.connection.isOpen && this.transport.command(frame),
+      options.requestTimeoutMs ?? 10_000,
+      randomId,
+    );
     this.presence = new Presence(
       (frame) => this.transport?.kind === "websocket" && this.connection.isOpen && this.transport.command(frame),
     );
@@ -211,26 +212,9 @@ export class RealtimeClient {
     return subscription;
   }
 
-  /** A message to the user's own tabs (or, as admin, to user `to`), through `POST /api/sync/send`. */
-  async send(
-    type: string,
-    payload: unknown,
-    options: SendOptions = {},
-  ): Promise<{ messageId: string; timestamp: number }> {
-    const token = await this.tokens.current();
-    const response = await (this.options.fetch ?? globalThis.fetch)(
-      `${(this.options.url ?? "").replace(/\/$/, "")}/api/sync/send`,
-      {
-        method: "POST",
-        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ type, payload, ...options }),
-      },
-    );
-    const answer = (await response.json()) as { messageId: string; timestamp: number };
-    if (!response.ok) {
-      throw new ProblemError(response.status, answer);
-    }
-    return answer;
+  /** A message to the user's own tabs (or, as admin, to user `to`): over the socket when there is one, else HTTP. */
+  send(type: string, payload: unknown, options: SendOptions = {}): Promise<Sent> {
+    return this.messages.send(type, payload, options);
   }
 
   private open(kind: TransportKind): void {
@@ -290,6 +274,9 @@ export class RealtimeClient {
       }
       case "error": {
         const error = frame as ErrorFrame;
+        if (this.messages.refused(error)) {
+          return;
+        }
         const subscription = error.topic ? this.subscriptions.get(error.topic) : undefined;
         subscription?.events.emit("error", error);
         this.events.emit("error", error);
@@ -301,6 +288,9 @@ export class RealtimeClient {
         return;
       case "presence":
         this.presence.applied(frame as Extract<ServerFrame, { type: "presence" }>);
+        return;
+      case "sent":
+        this.messages.sent(frame as unknown as { messageId: string; timestamp: number; correlationId?: string | null });
         return;
       case "heartbeat":
       case "authenticated":
@@ -540,6 +530,7 @@ export class RealtimeClient {
     this.probe?.close();
     this.probe = undefined;
     this.writes.setOnline(false);
+    this.messages.dropAll();
     this.presence.disconnected();
   }
 

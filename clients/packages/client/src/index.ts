@@ -1,4 +1,5 @@
-export { RealtimeClient, type ClientEvents, type RealtimeClientOptions, type SendOptions } from "./RealtimeClient.js";
+export { RealtimeClient, type ClientEvents, type RealtimeClientOptions } from "./RealtimeClient.js";
+export { OutgoingMessages, type SendOptions, type Sent } from "./OutgoingMessages.js";
 export { Subscription, type SubscriptionEvents, type SubscriptionOptions } from "./Subscription.js";
 export { Presence, type PresenceEvents } from "./Presence.js";
 export type { ConnectionStateName, StateChange, TransportKind } from "./ConnectionState.js";

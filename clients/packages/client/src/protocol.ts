@@ -81,7 +81,7 @@ export interface PresenceFrame {
 }
 
 export interface SimpleControlFrame {
-  readonly type: "heartbeat" | "pong" | "unsubscribed" | "authenticated" | "joined" | "left";
+  readonly type: "heartbeat" | "pong" | "unsubscribed" | "authenticated" | "joined" | "left" | "sent";
   readonly topic?: string;
   readonly topics?: readonly string[];
   readonly expiresAt?: number | null;
@@ -106,6 +106,7 @@ export const CONTROL_TYPES: ReadonlySet<string> = new Set([
   "presence",
   "joined",
   "left",
+  "sent",
 ]);
 
 export function isControlFrame(frame: ServerFrame): frame is ControlFrame {
