@@ -448,16 +448,16 @@ export class RealtimeClient {
     }
   }
 
+  /** Pings at once (a round trip to show from the start), then every `pingIntervalMs`. */
   private schedulePing(): void {
-    this.arm("ping", this.options.pingIntervalMs ?? 10_000, () => {
-      if (this.transport?.kind === "websocket") {
-        if (this.quality.pinged()) {
-          this.transport.command({ type: "ping" });
-        }
-        this.events.emit("quality", this.quality.value);
-        this.schedulePing();
-      }
-    });
+    if (this.transport?.kind !== "websocket") {
+      return;
+    }
+    if (this.quality.pinged()) {
+      this.transport.command({ type: "ping" });
+    }
+    this.events.emit("quality", this.quality.value);
+    this.arm("ping", this.options.pingIntervalMs ?? 10_000, () => this.schedulePing());
   }
 
   private scheduleTokenRefresh(): void {

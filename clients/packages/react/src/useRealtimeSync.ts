@@ -33,6 +33,16 @@ export function useRealtimeSync(): RealtimeSyncState {
   const [lastSyncTime, setLastSyncTime] = useState<Date | undefined>();
   const [conflict, setConflict] = useState<ConflictError | undefined>();
   useEffect(() => client.writes.events.on("pending", setPending), [client]);
+  // Every write the queue delivers counts, whichever hook or form made it.
+  useEffect(
+    () =>
+      client.writes.events.on("flushed", ({ at, error }) => {
+        if (error === undefined) {
+          setLastSyncTime(new Date(at));
+        }
+      }),
+    [client],
+  );
 
   const sync = useCallback(
     async (
@@ -53,7 +63,6 @@ export function useRealtimeSync(): RealtimeSyncState {
         const result = await client.writes.enqueue(operation);
         setSyncError(undefined);
         setConflict(undefined);
-        setLastSyncTime(new Date());
         return result;
       } catch (failure) {
         setSyncError(describe(failure));
