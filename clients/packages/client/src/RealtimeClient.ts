@@ -1,6 +1,7 @@
-import { Backoff, type BackoffOptions } from "./Backoff.js";
+import { Backoff } from "./Backoff.js";
+import type { ClientEvents, RealtimeClientOptions } from "./RealtimeClientOptions.js";
 import { ConnectionQuality, type Quality } from "./ConnectionQuality.js";
-import { ConnectionState, type StateChange, type TransportKind } from "./ConnectionState.js";
+import { ConnectionState, type TransportKind } from "./ConnectionState.js";
 import { Emitter } from "./Emitter.js";
 import { browserNetwork, documentVisibility, type NetworkStatus, type PageVisibility } from "./PageVisibility.js";
 import { OutgoingMessages, type SendOptions, type Sent } from "./OutgoingMessages.js";
@@ -10,67 +11,23 @@ import {
   type ChangeMessage,
   type ErrorFrame,
   type ServerFrame,
-  type TopicPosition,
+  type SubscribedFrame,
   type WelcomeFrame,
 } from "./protocol.js";
 import { ApiClient } from "./records/ApiClient.js";
 import { IngestApi } from "./records/IngestApi.js";
 import { RecordsApi } from "./records/RecordsApi.js";
-import { WriteQueue, type WriteQueueOptions } from "./records/WriteQueue.js";
-import { Subscription, type SubscriptionOptions } from "./Subscription.js";
-import { TokenSource, type TokenProvider } from "./TokenSource.js";
-import type { ResyncInfo, SubscribedInfo } from "./TopicStream.js";
+import { WriteQueue } from "./records/WriteQueue.js";
+import type { Subscription, SubscriptionOptions } from "./Subscription.js";
+import { TopicSubscriptions } from "./TopicSubscriptions.js";
+import { NamedTimers } from "./NamedTimers.js";
+import { TokenSource } from "./TokenSource.js";
+import type { ResyncInfo } from "./TopicStream.js";
 import { TransportLadder, type SessionMemory } from "./TransportLadder.js";
-import { PollingTransport, type PollingOptions } from "./transports/PollingTransport.js";
+import { PollingTransport } from "./transports/PollingTransport.js";
 import { SseTransport } from "./transports/SseTransport.js";
 import type { Transport, TransportClosure, TransportContext, TransportFactory } from "./transports/Transport.js";
 import { WebSocketTransport } from "./transports/WebSocketTransport.js";
-
-export interface RealtimeClientOptions {
-  /** The gateway's address; "" (the default) is the page's own origin. */
-  readonly url?: string;
-  /** The signed-in user's token, asked for at connect, before expiry, and after a refusal. */
-  readonly getToken: TokenProvider;
-  /** Transports in order of preference (default WebSocket, SSE, polling). */
-  readonly transports?: readonly TransportKind[];
-  /** Replaces a transport's implementation (tests, custom environments). */
-  readonly transportFactories?: Partial<Record<TransportKind, TransportFactory>>;
-  readonly backoff?: BackoffOptions;
-  /** Attempts in a row before giving up in `failed` (default: never give up). `retry()` starts again. */
-  readonly maxReconnectAttempts?: number;
-  /** A transport that sends no `welcome` within this is taken as not working here (default 5000 ms). */
-  readonly welcomeTimeoutMs?: number;
-  /** How often a degraded connection tries WebSocket again (default 30 000 ms). */
-  readonly upgradeIntervalMs?: number;
-  /** Close a hidden tab's WebSocket after this long hidden (default: keep it). It reconnects when shown. */
-  readonly hiddenRestMs?: number;
-  /** Between pings that measure the round trip (default 10 000 ms). */
-  readonly pingIntervalMs?: number;
-  /** A smoothed round trip above this marks the connection degraded (default 1000 ms). */
-  readonly slowRttMs?: number;
-  readonly polling?: PollingOptions;
-  readonly visibility?: PageVisibility;
-  /** The browser's online state: going offline ends the connection at once, coming back reconnects at once. */
-  readonly network?: NetworkStatus;
-  /** Remembers the working transport for the session (default sessionStorage where there is one). */
-  readonly sessionMemory?: SessionMemory | null;
-  readonly fetch?: typeof fetch;
-  /** One HTTP request's bound (default 10 000 ms). */
-  readonly requestTimeoutMs?: number;
-  readonly writeQueue?: WriteQueueOptions;
-  readonly random?: () => number;
-}
-
-export interface ClientEvents {
-  state: StateChange;
-  welcome: WelcomeFrame;
-  /** Every message on every topic, the user's own and broadcasts included. */
-  message: ChangeMessage;
-  subscribed: SubscribedInfo;
-  resync: ResyncInfo;
-  error: ErrorFrame | { readonly code: "reload_failed"; readonly message: string; readonly topic: string };
-  quality: Quality;
-}
 
 /**
  * One connection per tab to RealtimeSync's push-gateway, through the gateway. It picks the transport (WebSocket,
@@ -94,14 +51,12 @@ export class RealtimeClient {
   private readonly quality: ConnectionQuality;
   private readonly visibility: PageVisibility;
   private readonly factories: Partial<Record<TransportKind, TransportFactory | undefined>>;
-  private readonly subscriptions = new Map<string, Subscription>();
-  private readonly ownTopics = new Map<string, Subscription>();
+  private readonly topics = new TopicSubscriptions();
   private readonly ownConnectionId = randomId();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly timers = new NamedTimers();
   private transport: Transport | undefined;
   private probe: Transport | undefined;
   private serverConnectionId: string | undefined;
-  private userId: string | undefined;
   private heartbeatTimeoutMs = 30_000;
   private stopVisibility: (() => void) | undefined;
   private stopNetwork: (() => void) | undefined;
@@ -184,7 +139,7 @@ export class RealtimeClient {
       this.connection.to("connecting");
       this.open(this.ladder.current);
     } else if (this.connection.current === "reconnecting" && !this.transport) {
-      this.clear("reconnect");
+      this.timers.clear("reconnect");
       this.open(this.ladder.current);
     }
   }
@@ -198,16 +153,9 @@ export class RealtimeClient {
 
   /** Holds `topic` until the returned subscription is unsubscribed; a second call for the same topic shares it. */
   subscribe(topic: string, options: SubscriptionOptions = {}): Subscription {
-    const existing = this.subscriptions.get(topic);
-    if (existing) {
-      existing.holders++;
-      existing.adopt(options);
-      return existing;
-    }
-    const subscription = new Subscription(topic, options, (released) => this.release(released));
-    this.subscriptions.set(topic, subscription);
-    if (this.connection.isOpen && this.transport) {
-      this.transport.subscribe([topic], this.resumeFrom([subscription]));
+    const { subscription, fresh } = this.topics.hold(topic, options, (released) => this.release(released));
+    if (fresh && this.connection.isOpen && this.transport) {
+      this.transport.subscribe([topic], this.topics.resumeFrom([subscription]));
     }
     return subscription;
   }
@@ -228,7 +176,7 @@ export class RealtimeClient {
       closed: (closure) => this.transport === transport && this.closed(closure),
     });
     this.transport = transport;
-    this.arm("welcome", this.options.welcomeTimeoutMs ?? 5_000, () =>
+    this.timers.arm("welcome", this.options.welcomeTimeoutMs ?? 5_000, () =>
       this.lost(transport, { reason: "no welcome in time", established: false }),
     );
     transport.open();
@@ -236,7 +184,7 @@ export class RealtimeClient {
 
   private frame(frame: ServerFrame): void {
     if (this.transport?.kind !== "polling") {
-      this.arm(
+      this.timers.arm(
         "heartbeat",
         this.heartbeatTimeoutMs,
         () =>
@@ -247,26 +195,12 @@ export class RealtimeClient {
     switch (frame.type) {
       case "welcome":
         return this.welcomed(frame as WelcomeFrame);
-      case "subscribed": {
-        const subscribed = frame as Extract<ServerFrame, { type: "subscribed" }>;
-        for (const topic of subscribed.topics) {
-          const subscription = this.subscriptions.get(topic) ?? this.ownTopics.get(topic);
-          const info = subscription?.stream.subscribed(subscribed.positions?.[topic]);
-          if (subscription && info) {
-            subscription.events.emit("subscribed", info);
-            this.events.emit("subscribed", info);
-          }
-        }
-        for (const [topic, position] of Object.entries(subscribed.positions ?? {})) {
-          if (!subscribed.topics.includes(topic) && position.epoch !== null) {
-            this.streamOf(topic)?.stream.learn({ epoch: position.epoch, offset: position.offset });
-          }
-        }
+      case "subscribed":
+        this.topics.subscribed(frame as SubscribedFrame).forEach((info) => this.events.emit("subscribed", info));
         return;
-      }
       case "resync": {
         const resync = frame as Extract<ServerFrame, { type: "resync" }>;
-        const subscription = this.streamOf(resync.topic);
+        const subscription = this.topics.of(resync.topic);
         if (subscription) {
           this.reload(subscription, subscription.stream.resync(resync));
         }
@@ -277,7 +211,7 @@ export class RealtimeClient {
         if (this.messages.refused(error)) {
           return;
         }
-        const subscription = error.topic ? this.subscriptions.get(error.topic) : undefined;
+        const subscription = error.topic ? this.topics.of(error.topic) : undefined;
         subscription?.events.emit("error", error);
         this.events.emit("error", error);
         return;
@@ -308,15 +242,10 @@ export class RealtimeClient {
     if (!transport) {
       return;
     }
-    this.clear("welcome");
+    this.timers.clear("welcome");
     this.serverConnectionId = transport.kind === "polling" ? undefined : welcome.connectionId;
     if (welcome.userId) {
-      this.userId = welcome.userId;
-      for (const topic of [`users/${welcome.userId}`, "broadcast"]) {
-        if (!this.ownTopics.has(topic)) {
-          this.ownTopics.set(topic, new Subscription(topic, {}, () => {}));
-        }
-      }
+      this.topics.ownTopicsOf(welcome.userId);
     }
     this.heartbeatTimeoutMs = (welcome.heartbeat?.timeoutSeconds ?? 30) * 1000;
     this.backoff.reset();
@@ -325,26 +254,26 @@ export class RealtimeClient {
     this.connection.to(transport.kind === "websocket" ? "connected" : "degraded", transport.kind);
     this.events.emit("welcome", welcome);
     this.events.emit("quality", this.quality.value);
-    const all = [...this.ownTopics.values(), ...this.subscriptions.values()];
+    const all = this.topics.all();
     if (all.length > 0) {
       transport.subscribe(
         all.map((subscription) => subscription.topic),
-        this.resumeFrom(all),
+        this.topics.resumeFrom(all),
       );
     }
     this.presence.connected();
     this.writes.setOnline(true);
     this.scheduleTokenRefresh();
     if (transport.kind === "websocket") {
-      this.clear("upgrade");
+      this.timers.clear("upgrade");
       this.schedulePing();
     } else if (this.ladder.better === "websocket" && this.factories.websocket) {
-      this.arm("upgrade", this.options.upgradeIntervalMs ?? 30_000, () => this.tryUpgrade());
+      this.timers.arm("upgrade", this.options.upgradeIntervalMs ?? 30_000, () => this.tryUpgrade());
     }
   }
 
   private message(message: ChangeMessage): void {
-    const subscription = this.streamOf(message.topic);
+    const subscription = this.topics.of(message.topic);
     if (!subscription) {
       return; // a topic left a moment ago
     }
@@ -384,7 +313,7 @@ export class RealtimeClient {
       return;
     }
     this.connection.to("reconnecting", undefined, closure.reason);
-    this.arm("reconnect", this.backoff.next(), () => this.open(this.ladder.current));
+    this.timers.arm("reconnect", this.backoff.next(), () => this.open(this.ladder.current));
   }
 
   /** Ends a transport the client judged dead (no welcome, no heartbeat) as if it had closed. */
@@ -418,7 +347,7 @@ export class RealtimeClient {
           this.closed(closure);
         } else if (this.probe === probe) {
           this.probe = undefined;
-          this.arm("upgrade", this.options.upgradeIntervalMs ?? 30_000, () => this.tryUpgrade());
+          this.timers.arm("upgrade", this.options.upgradeIntervalMs ?? 30_000, () => this.tryUpgrade());
         }
       },
     });
@@ -430,9 +359,9 @@ export class RealtimeClient {
     this.transport?.visibilityChanged(hidden);
     const rest = this.options.hiddenRestMs;
     if (hidden && rest !== undefined && this.transport?.kind === "websocket") {
-      this.arm("rest", rest, () => this.disconnect("page hidden"));
+      this.timers.arm("rest", rest, () => this.disconnect("page hidden"));
     } else if (!hidden) {
-      this.clear("rest");
+      this.timers.clear("rest");
       if (this.connection.current === "disconnected" && this.stopVisibility) {
         this.connect();
       }
@@ -457,7 +386,7 @@ export class RealtimeClient {
       this.transport.command({ type: "ping" });
     }
     this.events.emit("quality", this.quality.value);
-    this.arm("ping", this.options.pingIntervalMs ?? 10_000, () => this.schedulePing());
+    this.timers.arm("ping", this.options.pingIntervalMs ?? 10_000, () => this.schedulePing());
   }
 
   private scheduleTokenRefresh(): void {
@@ -465,7 +394,7 @@ export class RealtimeClient {
     if (refreshIn === undefined) {
       return;
     }
-    this.arm("token", refreshIn, () => {
+    this.timers.arm("token", refreshIn, () => {
       void this.tokens.refresh().then(
         (token) => {
           this.transport?.command({ type: "auth", token });
@@ -477,28 +406,9 @@ export class RealtimeClient {
   }
 
   private release(subscription: Subscription): void {
-    if (--subscription.holders > 0 || this.subscriptions.get(subscription.topic) !== subscription) {
-      return;
-    }
-    this.subscriptions.delete(subscription.topic);
-    if (this.connection.isOpen) {
+    if (this.topics.release(subscription) && this.connection.isOpen) {
       this.transport?.unsubscribe([subscription.topic]);
     }
-  }
-
-  private streamOf(topic: string): Subscription | undefined {
-    return this.subscriptions.get(topic) ?? this.ownTopics.get(topic);
-  }
-
-  private resumeFrom(subscriptions: readonly Subscription[]): Map<string, TopicPosition> {
-    const from = new Map<string, TopicPosition>();
-    for (const subscription of subscriptions) {
-      const position = subscription.stream.requesting();
-      if (position) {
-        from.set(subscription.topic, position);
-      }
-    }
-    return from;
   }
 
   private context(): TransportContext {
@@ -507,25 +417,15 @@ export class RealtimeClient {
       connectionId: this.ownConnectionId,
       token: () => this.tokens.current(),
       refreshToken: () => this.tokens.refresh(),
-      topics: () => [...this.subscriptions.keys()],
-      positions: () => {
-        const positions = new Map<string, TopicPosition>();
-        for (const subscription of [...this.ownTopics.values(), ...this.subscriptions.values()]) {
-          if (subscription.position) {
-            positions.set(subscription.topic, subscription.position);
-          }
-        }
-        return positions;
-      },
+      topics: () => this.topics.appTopics(),
+      positions: () => this.topics.positions(),
       fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis),
       hidden: () => this.visibility.hidden,
     };
   }
 
   private stopTransport(): void {
-    for (const name of ["welcome", "heartbeat", "ping", "token", "upgrade"]) {
-      this.clear(name);
-    }
+    this.timers.clear("welcome", "heartbeat", "ping", "token", "upgrade");
     this.transport = undefined;
     this.probe?.close();
     this.probe = undefined;
@@ -538,28 +438,7 @@ export class RealtimeClient {
     const transport = this.transport;
     this.stopTransport();
     transport?.close();
-    for (const name of [...this.timers.keys()]) {
-      this.clear(name);
-    }
-  }
-
-  private arm(name: string, delayMs: number, run: () => void): void {
-    this.clear(name);
-    this.timers.set(
-      name,
-      setTimeout(() => {
-        this.timers.delete(name);
-        run();
-      }, delayMs),
-    );
-  }
-
-  private clear(name: string): void {
-    const timer = this.timers.get(name);
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      this.timers.delete(name);
-    }
+    this.timers.clearAll();
   }
 }
 

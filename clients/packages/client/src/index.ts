@@ -1,4 +1,5 @@
-export { RealtimeClient, type ClientEvents, type RealtimeClientOptions } from "./RealtimeClient.js";
+export { RealtimeClient } from "./RealtimeClient.js";
+export type { ClientEvents, RealtimeClientOptions } from "./RealtimeClientOptions.js";
 export { OutgoingMessages, type SendOptions, type Sent } from "./OutgoingMessages.js";
 export { Subscription, type SubscriptionEvents, type SubscriptionOptions } from "./Subscription.js";
 export { Presence, type PresenceEvents } from "./Presence.js";

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { RealtimeClient, type RealtimeClientOptions } from "../src/RealtimeClient.js";
+import { RealtimeClient } from "../src/RealtimeClient.js";
+import type { RealtimeClientOptions } from "../src/RealtimeClientOptions.js";
 import type { ChangeMessage } from "../src/protocol.js";
 import type { StateChange } from "../src/ConnectionState.js";
 import type { ResyncInfo, SubscribedInfo } from "../src/TopicStream.js";
