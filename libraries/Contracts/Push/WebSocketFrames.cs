@@ -9,7 +9,7 @@ public static class WebSocketFrames
     /// Reads one message into <paramref name="buffer"/>. <c>Closed</c>: the peer sent a close frame.
     /// <c>TooBig</c>: the message did not fit, and the rest of it was not read.
     /// </summary>
-    public static async Task<(int Length, bool Closed, bool TooBig)> ReceiveAsync(WebSocket socket, byte[] buffer, CancellationToken cancellationToken)
+    public static async Task<(int Length, bool Closed, bool TooBig)> ReceiveAsync(WebSocket socket, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var length = 0;
         ValueWebSocketReceiveResult result;
@@ -20,7 +20,7 @@ public static class WebSocketFrames
                 return (length, false, true);
             }
 
-            result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
+            result = await socket.ReceiveAsync(buffer[length..], cancellationToken);
             length += result.Count;
         }
         while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);

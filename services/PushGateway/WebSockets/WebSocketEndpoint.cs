@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -99,26 +100,44 @@ public static class WebSocketEndpoint
         ClientConnection connection, WebSocket socket, Commands commands, Action afterCommand, CancellationToken cancellationToken)
     {
         var settings = commands.Settings;
-        var buffer = new byte[settings.MaxClientMessageBytes];
         try
         {
             while (socket.State == WebSocketState.Open)
             {
-                var (length, closed, tooBig) = await WebSocketFrames.ReceiveAsync(socket, buffer, cancellationToken);
-                if (tooBig)
-                {
-                    return (CloseCodes.MessageTooBig, $"frames are limited to {settings.MaxClientMessageBytes} bytes");
-                }
-
-                if (closed)
+                // An idle connection holds no receive buffer: a zero-byte read waits for the next frame, and only then is
+                // one rented, for as long as the frame takes to read and parse.
+                var waited = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+                if (waited.MessageType == WebSocketMessageType.Close)
                 {
                     return (WebSocketCloseStatus.NormalClosure, "bye");
                 }
 
-                if (!ClientCommand.TryParse(buffer.AsSpan(0, length), out var command, out var error))
+                var buffer = ArrayPool<byte>.Shared.Rent(settings.MaxClientMessageBytes);
+                ClientCommand command;
+                try
                 {
-                    connection.Enqueue(Frames.Error("invalid_message", error));
-                    continue;
+                    var (length, closed, tooBig) = waited.EndOfMessage
+                        ? (0, false, false) // an empty message: nothing more to read
+                        : await WebSocketFrames.ReceiveAsync(socket, buffer.AsMemory(0, settings.MaxClientMessageBytes), cancellationToken);
+                    if (tooBig)
+                    {
+                        return (CloseCodes.MessageTooBig, $"frames are limited to {settings.MaxClientMessageBytes} bytes");
+                    }
+
+                    if (closed)
+                    {
+                        return (WebSocketCloseStatus.NormalClosure, "bye");
+                    }
+
+                    if (!ClientCommand.TryParse(buffer.AsSpan(0, length), out command, out var error))
+                    {
+                        connection.Enqueue(Frames.Error("invalid_message", error));
+                        continue;
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
 
                 await ApplyAsync(command, connection, commands, cancellationToken);
