@@ -1,4 +1,5 @@
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 
 namespace RealtimeSync.Gateway.Backoffice;
 
@@ -10,7 +11,7 @@ public static partial class BackofficePage
 {
     public static WebApplication UseBackofficePage(this WebApplication app)
     {
-        var root = app.Configuration.GetSection("Backoffice").Get<BackofficeOptions>()?.Root;
+        var root = app.Services.GetRequiredService<IOptions<BackofficeOptions>>().Value.Root;
         if (string.IsNullOrWhiteSpace(root))
         {
             return app;

@@ -53,6 +53,7 @@ public static class IngestedRecordsEndpoint
         command.Parameters.Add(new NpgsqlParameter { Value = page + 1 });
         var items = new List<IngestedRecord>();
         var more = false;
+        var lastId = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -62,14 +63,14 @@ public static class IngestedRecordsEndpoint
                 break;
             }
 
+            lastId = reader.GetInt32(0);
             items.Add(new IngestedRecord(
-                reader.GetInt32(0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                lastId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 reader.GetInt64(1),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 JsonNode.Parse(reader.GetString(3))!.AsObject()));
         }
 
-        var next = more ? int.Parse(items[^1].Id, System.Globalization.CultureInfo.InvariantCulture) : (int?)null;
-        return TypedResults.Ok(new IngestedRecordsPage(model, items, next));
+        return TypedResults.Ok(new IngestedRecordsPage(model, items, more ? lastId : null));
     }
 }

@@ -15,7 +15,7 @@ public sealed class UserMessages(TopicLog log, UserQueues userQueues)
     public static string? RecipientTopic(OutgoingMessage message, Subscriber sender)
     {
         var recipient = message.To ?? sender.UserId;
-        return recipient == sender.UserId || sender.Roles.Contains(Roles.Admin) ? $"users/{recipient}" : null;
+        return recipient == sender.UserId ? sender.UserTopic : sender.Roles.Contains(Roles.Admin) ? $"users/{recipient}" : null;
     }
 
     public const string RecipientRefused = "Only an admin may send to another user; omit 'to' to reach your own tabs.";

@@ -27,12 +27,12 @@ public sealed record ClientCommand(string Type, IReadOnlyList<string> Topics, IR
     public JsonNode? State { get; init; }
 
     /// <summary>Parses and validates a client frame; on failure says why, in words a client developer can act on.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> frame, out ClientCommand command, out string error)
+    public static bool TryParse(ReadOnlyMemory<byte> frame, out ClientCommand command, out string error)
     {
         command = new ClientCommand(string.Empty, [], new Dictionary<string, TopicPosition>());
         try
         {
-            using var document = JsonDocument.Parse(frame.ToArray());
+            using var document = JsonDocument.Parse(frame); // no copy: the document is disposed before the frame's buffer is reused
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
             {
@@ -83,6 +83,13 @@ public sealed record ClientCommand(string Type, IReadOnlyList<string> Topics, IR
                 if (!root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object)
                 {
                     error = "'send' needs 'message', an object: {\"type\": \"…\", \"payload\": {…}, \"correlationId\"?, \"to\"?}";
+                    return false;
+                }
+
+                // A repeated property name would throw later, when the message is read: refused here, as a clear error.
+                if (message.EnumerateObject().GroupBy(property => property.Name, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1) is { } repeated)
+                {
+                    error = $"'message' names '{repeated.Key}' more than once";
                     return false;
                 }
 

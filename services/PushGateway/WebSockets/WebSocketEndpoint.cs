@@ -10,6 +10,7 @@ using RealtimeSync.PushGateway.Delivery;
 using RealtimeSync.PushGateway.Http;
 using RealtimeSync.PushGateway.Presence;
 using RealtimeSync.ServiceDefaults.Auth;
+using StackExchange.Redis;
 
 namespace RealtimeSync.PushGateway.WebSockets;
 
@@ -129,7 +130,7 @@ public static class WebSocketEndpoint
                         return (WebSocketCloseStatus.NormalClosure, "bye");
                     }
 
-                    if (!ClientCommand.TryParse(buffer.AsSpan(0, length), out command, out var error))
+                    if (!ClientCommand.TryParse(buffer.AsMemory(0, length), out command, out var error))
                     {
                         connection.Enqueue(Frames.Error("invalid_message", error));
                         continue;
@@ -217,8 +218,16 @@ public static class WebSocketEndpoint
             return Frames.Error("forbidden_recipient", UserMessages.RecipientRefused);
         }
 
-        var sent = await messages.AppendAsync(message, connection.Subscriber, [topic], connection.Id);
-        return Frames.Sent(sent.MessageId, sent.Timestamp, message.CorrelationId);
+        try
+        {
+            var sent = await messages.AppendAsync(message, connection.Subscriber, [topic], connection.Id);
+            return Frames.Sent(sent.MessageId, sent.Timestamp, message.CorrelationId);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // HTTP answers this with a 503; the socket stays open and says so.
+            return Frames.Error("unavailable", "the message log (Redis) did not answer; nothing was sent, send it again");
+        }
     }
 
     /// <summary>What serving a connection's commands needs.</summary>

@@ -17,7 +17,7 @@ public sealed class BackofficePageTests(RealtimeSystem system)
     [Fact]
     public async Task The_page_passes_its_browser_tests_against_the_running_system()
     {
-        var clients = Path.Combine(RepositoryRoot(), "clients");
+        var clients = Path.Combine(RealtimeSystem.RepositoryRoot(), "clients");
         Assert.True(File.Exists(Path.Combine(clients, "apps", "backoffice", "dist", "index.html")), "the backoffice page is not built: run `npm ci --prefix clients && npm run build --prefix clients` first (./test does)");
         var start = new ProcessStartInfo("npx", "playwright test")
         {
@@ -49,18 +49,5 @@ public sealed class BackofficePageTests(RealtimeSystem system)
         Assert.True(process.ExitCode == 0 && !bound.IsCancellationRequested, $"Playwright failed (exit {process.ExitCode}{(bound.IsCancellationRequested ? $", ended after {Bound}" : string.Empty)}):\n{report}");
         Assert.Matches(@"\d+ passed", report);
         Assert.DoesNotMatch(@"\d+ (failed|flaky|skipped)", report);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "RealtimeSync.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("RealtimeSync.sln not found above " + AppContext.BaseDirectory);
     }
 }

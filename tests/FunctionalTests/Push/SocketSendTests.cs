@@ -42,6 +42,9 @@ public sealed class SocketSendTests(RealtimeSystem system)
         Assert.Equal("invalid_message", (string?)error["code"]);
         Assert.Contains("control frame", (string?)error["message"]);
 
+        await client.SendTextAsync("""{"type":"send","message":{"type":"note","type":"note","payload":{}}}""");
+        Assert.Contains("more than once", (string?)(await client.NextControlAsync("error", Soon))["message"]);
+
         await client.SendAsync(new JsonObject { ["type"] = "send" });
         Assert.Contains("'send' needs 'message'", (string?)(await client.NextControlAsync("error", Soon))["message"]);
         Assert.True(client.IsOpen);

@@ -53,7 +53,7 @@ export class OutgoingMessages {
       return answered;
     }
     this.settle(correlationId, () => undefined);
-    return this.http.send<Sent>("POST", "/api/sync/send", message);
+    return this.http.send<Sent>("POST", "/api/sync/send", { body: message });
   }
 
   /** The server's `sent` frame. */

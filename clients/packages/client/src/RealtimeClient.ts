@@ -43,6 +43,7 @@ export class RealtimeClient {
   readonly writes: WriteQueue;
   readonly presence: Presence;
   private readonly messages: OutgoingMessages;
+  private readonly http: ApiClient;
   private readonly options: RealtimeClientOptions;
   private readonly tokens: TokenSource;
   private readonly connection = new ConnectionState((change) => this.events.emit("state", change));
@@ -64,7 +65,6 @@ export class RealtimeClient {
 
   constructor(options: RealtimeClientOptions) {
     this.options = options;
-    const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.tokens = new TokenSource(options.getToken);
     this.ladder = new TransportLadder(
       options.transports ?? ["websocket", "sse", "polling"],
@@ -82,11 +82,12 @@ export class RealtimeClient {
     };
     const http = new ApiClient({
       baseUrl: options.url ?? "",
-      fetch: fetchImpl,
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
       tokens: this.tokens,
       connectionId: () => this.connectionId,
       requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     });
+    this.http = http;
     this.records = new RecordsApi(http);
     this.ingest = new IngestApi(http);
     this.writes = new WriteQueue(this.records, options.writeQueue);
@@ -416,10 +417,9 @@ export class RealtimeClient {
       baseUrl: this.options.url ?? "",
       connectionId: this.ownConnectionId,
       token: () => this.tokens.current(),
-      refreshToken: () => this.tokens.refresh(),
       topics: () => this.topics.appTopics(),
       positions: () => this.topics.positions(),
-      fetch: this.options.fetch ?? globalThis.fetch.bind(globalThis),
+      http: this.http,
       hidden: () => this.visibility.hidden,
     };
   }

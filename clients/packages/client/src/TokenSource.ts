@@ -21,7 +21,7 @@ export class TokenSource {
 
   /** A token that is not about to expire. */
   async current(): Promise<string> {
-    if (this.token !== undefined && !this.isStale(this.token)) {
+    if (this.token !== undefined && !this.isStale()) {
       return this.token;
     }
     return this.refresh();
@@ -55,9 +55,9 @@ export class TokenSource {
     return Math.max(0, expiresAt - Math.min(RefreshLeadMs, lifetime / 5) - this.now());
   }
 
-  private isStale(token: string): boolean {
+  private isStale(): boolean {
     const refreshIn = this.refreshInMs();
-    return refreshIn !== undefined && refreshIn <= 0 && TokenSource.expiresAt(token) !== undefined;
+    return refreshIn !== undefined && refreshIn <= 0;
   }
 
   /** The JWT's `exp`, in Unix milliseconds. */

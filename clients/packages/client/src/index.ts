@@ -20,7 +20,7 @@ export {
   type WriteResult,
 } from "./records/RecordsApi.js";
 export { IngestApi, type IngestedPage, type IngestedRecord } from "./records/IngestApi.js";
-export { ApiClient, type HttpSettings } from "./records/ApiClient.js";
+export { ApiClient, type ApiRequest, type ApiSender, type HttpSettings } from "./records/ApiClient.js";
 export { ConflictError, NetworkError, ProblemError, type Problem } from "./records/ProblemError.js";
 export { WriteQueue, type WriteQueueEvents, type WriteQueueOptions } from "./records/WriteQueue.js";
 export type {

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeCursor, encodeCursor, type ServerFrame, type TopicPosition } from "../src/protocol.js";
+import { ApiClient } from "../src/records/ApiClient.js";
+import { TokenSource } from "../src/TokenSource.js";
 import { PollingTransport } from "../src/transports/PollingTransport.js";
 import type { TransportClosure, TransportContext } from "../src/transports/Transport.js";
 import { FakeFetch } from "./FakeFetch.js";
@@ -9,20 +11,23 @@ let frames: ServerFrame[];
 let closures: TransportClosure[];
 let hidden: boolean;
 let positions: Map<string, TopicPosition>;
-let tokens: string[];
+let tokens: number;
 
 function transport(): PollingTransport {
   const context: TransportContext = {
     baseUrl: "http://gateway.test",
     connectionId: "tab-1",
-    token: () => Promise.resolve(tokens[0] ?? "t0"),
-    refreshToken: () => {
-      tokens.unshift(`t${tokens.length}`);
-      return Promise.resolve(tokens[0] as string);
-    },
+    token: () => Promise.resolve("unused"),
+    http: new ApiClient({
+      baseUrl: "http://gateway.test",
+      fetch: http.fetch,
+      // The app's token provider: each call gives the next token (t0, then t1 once the server refused t0).
+      tokens: new TokenSource(() => `t${tokens++}`),
+      connectionId: () => undefined,
+      requestTimeoutMs: 10_000,
+    }),
     topics: () => ["records/settings"],
     positions: () => positions,
-    fetch: http.fetch,
     hidden: () => hidden,
   };
   return new PollingTransport(
@@ -46,7 +51,7 @@ beforeEach(() => {
   closures = [];
   hidden = false;
   positions = new Map();
-  tokens = ["t0"];
+  tokens = 0;
 });
 
 afterEach(() => vi.useRealTimers());

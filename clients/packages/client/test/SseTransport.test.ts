@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeCursor, type ServerFrame, type TopicPosition } from "../src/protocol.js";
+import { ApiClient } from "../src/records/ApiClient.js";
+import { TokenSource } from "../src/TokenSource.js";
 import { SseTransport } from "../src/transports/SseTransport.js";
 import type { TransportClosure, TransportContext } from "../src/transports/Transport.js";
 
@@ -47,10 +49,15 @@ function transport(): SseTransport {
     baseUrl: "http://gateway.test",
     connectionId: "tab",
     token: () => Promise.resolve("tok"),
-    refreshToken: () => Promise.resolve("tok2"),
+    http: new ApiClient({
+      baseUrl: "http://gateway.test",
+      fetch: () => Promise.reject(new Error("unused")),
+      tokens: new TokenSource(() => "tok"),
+      connectionId: () => undefined,
+      requestTimeoutMs: 10_000,
+    }),
     topics: () => topics,
     positions: () => positions,
-    fetch: () => Promise.reject(new Error("unused")),
     hidden: () => false,
   };
   return new SseTransport(

@@ -1,6 +1,5 @@
 import type { TokenSource } from "../TokenSource.js";
 import { ConflictError, NetworkError, ProblemError, type Problem } from "./ProblemError.js";
-import type { WriteOptions } from "./RecordsApi.js";
 
 export interface HttpSettings {
   readonly baseUrl: string;
@@ -12,20 +11,34 @@ export interface HttpSettings {
   readonly requestTimeoutMs: number;
 }
 
-/** HTTP to RealtimeSync's APIs through the gateway: the bearer token (refreshed once on 401), a bound, problems as typed errors. */
-export class ApiClient {
+/** One request's particulars beyond method and address. */
+export interface ApiRequest {
+  readonly body?: unknown;
+  /** `If-Match`: a version, or `*`. */
+  readonly ifMatch?: number | "*";
+  readonly contentType?: string;
+  /** Ends the request early (a transport closing). */
+  readonly signal?: AbortSignal;
+  /** This request's bound, in ms, instead of the client's. */
+  readonly timeoutMs?: number;
+}
+
+/** What a caller of the APIs needs: one authenticated request. */
+export interface ApiSender {
+  send<T>(method: string, url: string, request?: ApiRequest): Promise<T>;
+}
+
+/**
+ * HTTP to RealtimeSync's APIs through the gateway, for every caller (records, ingest, send, polling): the bearer token
+ * (refreshed once on 401), the tab's connection id, a bound, problems as typed errors.
+ */
+export class ApiClient implements ApiSender {
   constructor(private readonly http: HttpSettings) {}
 
-  async send<T>(
-    method: string,
-    url: string,
-    body?: unknown,
-    options: WriteOptions = {},
-    contentType = "application/json",
-  ): Promise<T> {
-    let response = await this.attempt(method, url, body, options, contentType, await this.http.tokens.current());
+  async send<T>(method: string, url: string, request: ApiRequest = {}): Promise<T> {
+    let response = await this.attempt(method, url, request, await this.http.tokens.current());
     if (response.status === 401) {
-      response = await this.attempt(method, url, body, options, contentType, await this.http.tokens.refresh());
+      response = await this.attempt(method, url, request, await this.http.tokens.refresh());
     }
     const text = await response.text();
     const parsed: unknown = text.length > 0 ? JSON.parse(text) : undefined;
@@ -36,31 +49,25 @@ export class ApiClient {
     throw response.status === 412 ? new ConflictError(problem) : new ProblemError(response.status, problem);
   }
 
-  private async attempt(
-    method: string,
-    url: string,
-    body: unknown,
-    options: WriteOptions,
-    contentType: string,
-    token: string,
-  ): Promise<Response> {
+  private async attempt(method: string, url: string, request: ApiRequest, token: string): Promise<Response> {
     const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
-    if (body !== undefined) {
-      headers["Content-Type"] = contentType;
+    if (request.body !== undefined) {
+      headers["Content-Type"] = request.contentType ?? "application/json";
     }
-    if (options.ifMatch !== undefined) {
-      headers["If-Match"] = options.ifMatch === "*" ? "*" : `"${options.ifMatch}"`;
+    if (request.ifMatch !== undefined) {
+      headers["If-Match"] = request.ifMatch === "*" ? "*" : `"${request.ifMatch}"`;
     }
     const connectionId = this.http.connectionId();
     if (connectionId) {
       headers["X-Connection-Id"] = connectionId;
     }
     const abort = new AbortController();
-    const timeout = setTimeout(() => abort.abort(), this.http.requestTimeoutMs);
+    const timeout = setTimeout(() => abort.abort(), request.timeoutMs ?? this.http.requestTimeoutMs);
+    const signal = request.signal ? AbortSignal.any([abort.signal, request.signal]) : abort.signal;
     try {
-      const init: RequestInit = { method, headers, signal: abort.signal };
-      if (body !== undefined) {
-        init.body = JSON.stringify(body);
+      const init: RequestInit = { method, headers, signal, cache: "no-store" };
+      if (request.body !== undefined) {
+        init.body = JSON.stringify(request.body);
       }
       return await this.http.fetch(`${this.http.baseUrl.replace(/\/$/, "")}${url}`, init);
     } catch (error) {

@@ -76,7 +76,7 @@ export class RecordsApi {
   }
 
   create<T = Record<string, unknown>>(collection: string, body: Record<string, unknown>): Promise<WriteResult<T>> {
-    return this.http.send("POST", path(collection), body);
+    return this.http.send("POST", path(collection), { body });
   }
 
   put<T = Record<string, unknown>>(
@@ -85,7 +85,7 @@ export class RecordsApi {
     body: Record<string, unknown>,
     options: WriteOptions = {},
   ): Promise<WriteResult<T>> {
-    return this.http.send("PUT", recordPath(collection, id, options), body, options);
+    return this.http.send("PUT", recordPath(collection, id, options), { body, ...ifMatch(options) });
   }
 
   /** RFC 7396 merge patch: `null` removes a field. */
@@ -95,11 +95,15 @@ export class RecordsApi {
     patch: Record<string, unknown>,
     options: WriteOptions = {},
   ): Promise<WriteResult<T>> {
-    return this.http.send("PATCH", recordPath(collection, id, options), patch, options, "application/merge-patch+json");
+    return this.http.send("PATCH", recordPath(collection, id, options), {
+      body: patch,
+      contentType: "application/merge-patch+json",
+      ...ifMatch(options),
+    });
   }
 
   delete(collection: string, id: string, options: WriteOptions = {}): Promise<WriteResult> {
-    return this.http.send("DELETE", recordPath(collection, id, options), undefined, options);
+    return this.http.send("DELETE", recordPath(collection, id, options), ifMatch(options));
   }
 
   history(collection: string, id: string): Promise<{ readonly entries: readonly Record<string, unknown>[] }> {
@@ -108,9 +112,15 @@ export class RecordsApi {
 
   /** Many writes in one request, applied in order, each with its own result (seed 003's `queueSync`). */
   async batch(operations: readonly BatchOperation[]): Promise<readonly BatchResult[]> {
-    const answer = await this.http.send<{ results: BatchResult[] }>("POST", "/api/records/_batch", { operations });
+    const answer = await this.http.send<{ results: BatchResult[] }>("POST", "/api/records/_batch", {
+      body: { operations },
+    });
     return answer.results;
   }
+}
+
+function ifMatch(options: WriteOptions): { ifMatch?: number | "*" } {
+  return options.ifMatch === undefined ? {} : { ifMatch: options.ifMatch };
 }
 
 function path(collection: string): string {

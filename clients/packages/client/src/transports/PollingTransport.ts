@@ -95,19 +95,13 @@ export class PollingTransport implements Transport {
     if (topics.length > 0) {
       query.set("topics", topics.join(","));
     }
-    const url = `${this.context.baseUrl.replace(/\/$/, "")}/api/sync/poll?${query.toString()}`;
     const abort = new AbortController();
     this.inFlight = abort;
-    const timeout = setTimeout(() => abort.abort(), this.requestTimeoutMs);
     try {
-      let response = await this.request(url, await this.context.token(), abort.signal);
-      if (response.status === 401) {
-        response = await this.request(url, await this.context.refreshToken(), abort.signal);
-      }
-      if (!response.ok) {
-        throw new Error(`poll answered ${response.status}`);
-      }
-      const answer = (await response.json()) as PollAnswer;
+      const answer = await this.context.http.send<PollAnswer>("GET", `/api/sync/poll?${query.toString()}`, {
+        signal: abort.signal,
+        timeoutMs: this.requestTimeoutMs,
+      });
       if (this.closed) {
         return;
       }
@@ -119,16 +113,11 @@ export class PollingTransport implements Transport {
       }
       return;
     } finally {
-      clearTimeout(timeout);
       this.inFlight = undefined;
     }
     const again = this.pollAgain;
     this.pollAgain = false;
     this.pollSoon(again ? 0 : this.intervalMs);
-  }
-
-  private request(url: string, token: string, signal: AbortSignal): Promise<Response> {
-    return this.context.fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal, cache: "no-store" });
   }
 
   private deliver(answer: PollAnswer, topics: readonly string[], asked: ReadonlyMap<string, TopicPosition>): void {

@@ -1,5 +1,6 @@
 import type { TransportKind } from "../ConnectionState.js";
 import type { ServerFrame, TopicPosition } from "../protocol.js";
+import type { ApiSender } from "../records/ApiClient.js";
 
 /** What a transport may ask of the client that owns it. */
 export interface TransportContext {
@@ -7,14 +8,14 @@ export interface TransportContext {
   readonly baseUrl: string;
   /** The tab's own id over polling, where the server gives none (echo suppression). */
   readonly connectionId: string;
+  /** The token for a connection's address (WebSocket and SSE cannot send headers). */
   token(): Promise<string>;
-  /** A fresh token: the server refused the last one. */
-  refreshToken(): Promise<string>;
+  /** Authenticated HTTP to the gateway (polling). */
+  readonly http: ApiSender;
   /** Every topic the app holds, in the order subscribed. */
   topics(): readonly string[];
   /** Every known position, the connection's own topics included: what any transport resumes from. */
   positions(): ReadonlyMap<string, TopicPosition>;
-  readonly fetch: typeof fetch;
   /** Whether the page is hidden now (polling rests while it is). */
   hidden(): boolean;
 }
