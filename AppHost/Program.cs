@@ -1,5 +1,8 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
+// Each service's readiness (ServiceDefaults): WaitFor waits for it, and nothing is sent to a service before it answers.
+const string HealthPath = "/health";
+
 var redis = builder.AddRedisServer("redis");
 var postgres = builder.AddPostgresServer("postgres");
 var mergeDb = postgres.AddDatabase("mergedb");
@@ -9,7 +12,11 @@ var rabbitmq = builder.AddRabbitMQServer("rabbitmq");
 // Development signing key for HS256 tokens; production sets Auth__Authority (JWKS) instead.
 var jwtSigningKey = builder.AddParameter("jwt-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
+// A single-instance service listens on its own port: DCP's proxy in front of it would relay every byte once more
+// (decision 0021). Replicas keep the proxy, which DCP requires for them.
 var mergeApi = builder.AddProject<Projects.MergeApi>("merge-api")
+    .WithEndpoint("http", Proxyless)
+    .WithHttpHealthCheck(HealthPath)
     .WithReference(mergeDb).WaitFor(mergeDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithEnvironment("Auth__SigningKey", jwtSigningKey)
@@ -19,6 +26,8 @@ var mergeApi = builder.AddProject<Projects.MergeApi>("merge-api")
 var hintSecret = builder.AddParameter("odoo-hint-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
 var odooIngest = builder.AddProject<Projects.OdooIngest>("odoo-ingest")
+    .WithEndpoint("http", Proxyless)
+    .WithHttpHealthCheck(HealthPath)
     .WithReference(ingestDb).WaitFor(ingestDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithEnvironment("Auth__SigningKey", jwtSigningKey)
@@ -63,24 +72,34 @@ else
 }
 
 builder.AddProject<Projects.ChangeNotifier>("change-notifier")
+    .WithHttpHealthCheck(HealthPath)
     .WithReference(redis).WaitFor(redis)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithRestartOnCrash();
 
-var pushGateway = builder.AddProject<Projects.PushGateway>("push-gateway")
-    .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Auth__SigningKey", jwtSigningKey)
-    .WithReplicas(2)
-    .WithRestartOnCrash();
+// push-gateway runs as two instances. Kubernetes gets one deployment of two replicas behind its Service; in run mode DCP
+// would proxy replicas (every pushed byte relayed once more), so they are two resources on ports of their own, each a
+// destination of the gateway (decision 0021).
+IResourceBuilder<ProjectResource>[] pushGateways = builder.ExecutionContext.IsPublishMode
+    ? [PushGateway("push-gateway").WithReplicas(2)]
+    : [PushGateway("push-gateway-1").WithEndpoint("http", Proxyless), PushGateway("push-gateway-2").WithEndpoint("http", Proxyless)];
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
+    .WithEndpoint("http", Proxyless)
+    .WithHttpHealthCheck(HealthPath)
     .WithReference(mergeApi).WaitFor(mergeApi)
     .WithReference(odooIngest).WaitFor(odooIngest)
-    .WithReference(pushGateway).WaitFor(pushGateway)
     .WithReference(redis).WaitFor(redis)
     .WithEnvironment("Auth__SigningKey", jwtSigningKey)
     .WithExternalHttpEndpoints()
     .WithRestartOnCrash();
+for (var i = 0; i < pushGateways.Length; i++)
+{
+    // As service discovery names them for a service with an address per instance: http://push-gateway is every instance.
+    var instance = pushGateways[i];
+    gateway.WithEnvironment($"services__push-gateway__http__{i}", instance.GetEndpoint("http")).WaitFor(instance);
+}
+
 if (builder.ExecutionContext.IsRunMode)
 {
     // The backoffice page (clients/apps/backoffice, built by ./run and ./test) and its demo sign-in, with the dev key.
@@ -90,7 +109,7 @@ if (builder.ExecutionContext.IsRunMode)
 
 if (int.TryParse(builder.Configuration["Gateway:Port"], out var gatewayPort) && gatewayPort > 0)
 {
-    gateway.WithEndpoint("http", endpoint => endpoint.Port = gatewayPort);
+    gateway.WithEndpoint("http", endpoint => endpoint.Port = endpoint.TargetPort = gatewayPort);
 }
 
 // The dashboard's address and login token, when it runs (./run; tests turn it off).
@@ -107,3 +126,13 @@ builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (_, cance
     """));
 
 builder.Build().Run();
+
+IResourceBuilder<ProjectResource> PushGateway(string name) => builder.AddProject<Projects.PushGateway>(name)
+    .WithHttpHealthCheck(HealthPath)
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Auth__SigningKey", jwtSigningKey)
+    .WithEnvironment("OTEL_SERVICE_NAME", "push-gateway") // one service in traces and metrics, whichever instance
+    .WithRestartOnCrash();
+
+// The port comes from DCP (or Gateway:Port) rather than the launch profile, which is a proxied one's.
+static void Proxyless(EndpointAnnotation endpoint) => (endpoint.IsProxied, endpoint.Port, endpoint.TargetPort) = (false, null, null);

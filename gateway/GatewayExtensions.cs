@@ -1,5 +1,6 @@
 using RealtimeSync.Gateway;
 using RealtimeSync.Gateway.Backoffice;
+using RealtimeSync.Gateway.Forwarding;
 using RealtimeSync.Gateway.RateLimiting;
 using Scalar.AspNetCore;
 
@@ -28,7 +29,7 @@ public static class GatewayExtensions
         app.UseMiddleware<RedisRateLimit>();
         app.MapDemoSignIn();
         // Each service bounds its own requests; here a timeout would also cut proxied WebSockets and event streams.
-        app.MapReverseProxy().DisableRequestTimeout();
+        app.MapReverseProxy(proxy => proxy.Use(ForwardingFailures.LogAsync)).DisableRequestTimeout();
         return app;
     }
 

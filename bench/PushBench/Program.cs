@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-using Aspire.Hosting.Testing;
 using RealtimeSync.Bench;
-using RealtimeSync.ServiceDefaults.Auth;
 
 // Push delivery benchmark (docs/benchmarks.md): starts the whole system from the AppHost model on the real
 // servers, connects N WebSocket subscribers through the gateway (spread over both push-gateway instances),
@@ -14,29 +10,17 @@ using RealtimeSync.ServiceDefaults.Auth;
 var subscribers = args.Length > 0 ? int.Parse(args[0]) : 1000;
 var pacedChanges = args.Length > 1 ? int.Parse(args[1]) : 200;
 var burstChanges = args.Length > 2 ? int.Parse(args[2]) : 1000;
-var state = Path.Combine(Path.GetTempPath(), "realtimesync-bench-" + Guid.NewGuid().ToString("N")[..8]);
 
-var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-    [$"--AppHost:StateDirectory={state}", "--AppHost:Durable=false"], (options, _) => options.DisableDashboard = true);
-
-// Services load appsettings.Testing.json (merge-api then accepts the t* collections).
-foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
-{
-    builder.CreateResourceBuilder(project).WithEnvironment("ASPNETCORE_ENVIRONMENT", "Testing").WithEnvironment("DOTNET_ENVIRONMENT", "Testing");
-}
-await using var app = await builder.BuildAsync();
 Console.WriteLine("starting the system...");
-await app.StartAsync();
-await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway");
-var key = await builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "jwt-signing-key").GetValueAsync(default) ?? string.Empty;
-var gateway = app.GetEndpoint("gateway", "http");
+await using var system = await RealtimeSyncApp.StartAsync(default);
+var gateway = system.Gateway;
 
 Console.WriteLine($"connecting {subscribers} subscribers...");
 var connect = Stopwatch.StartNew();
 var clients = new List<Subscriber>();
 foreach (var batch in Enumerable.Range(0, subscribers).Chunk(50))
 {
-    clients.AddRange(await Task.WhenAll(batch.Select(index => Subscriber.ConnectAsync(gateway, DevTokens.Create(key, $"bench-viewer-{index}", ["viewer"]), "records/tbench"))));
+    clients.AddRange(await Task.WhenAll(batch.Select(index => Subscriber.ConnectAsync(gateway, system.Token($"bench-viewer-{index}", "viewer"), "records/tbench"))));
 }
 
 Console.WriteLine($"connected in {connect.Elapsed.TotalSeconds:0.0} s: {string.Join(", ", clients.GroupBy(client => client.Instance).Select(group => $"{group.Key} {group.Count()}"))}");
@@ -44,7 +28,7 @@ Console.WriteLine($"connected in {connect.Elapsed.TotalSeconds:0.0} s: {string.J
 var writers = Enumerable.Range(0, 8).Select(index =>
 {
     var client = new HttpClient { BaseAddress = gateway };
-    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevTokens.Create(key, $"bench-editor-{index}", ["editor"]));
+    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", system.Token($"bench-editor-{index}", "editor"));
     return client;
 }).ToList();
 
@@ -57,7 +41,6 @@ foreach (var client in clients)
     await client.DisposeAsync();
 }
 
-Directory.Delete(state, recursive: true);
 return 0;
 
 async Task RunAsync(string name, int changes, int parallel, TimeSpan pause)

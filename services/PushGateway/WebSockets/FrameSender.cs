@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
 using RealtimeSync.PushGateway.Delivery;
 
 namespace RealtimeSync.PushGateway.WebSockets;
@@ -15,8 +14,9 @@ public static class FrameSender
     /// <summary>How long a client gets to answer the server's close before the socket is dropped.</summary>
     public static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Sends the connection's frames until it ends; with <paramref name="lines"/> (the client speaks <see cref="FrameBatch.SubProtocol"/>), what is queued goes out packed.</summary>
     public static async Task SendAsync(
-        ClientConnection connection, WebSocket socket, TimeSpan stallLimit, CancellationToken shuttingDown, CancellationToken clientGone, CancellationToken stopSending)
+        ClientConnection connection, WebSocket socket, bool lines, TimeSpan stallLimit, CancellationToken shuttingDown, CancellationToken clientGone, CancellationToken stopSending)
     {
         using var stalled = CancellationTokenSource.CreateLinkedTokenSource(clientGone, shuttingDown);
         try
@@ -25,9 +25,11 @@ public static class FrameSender
             {
                 stopSending.ThrowIfCancellationRequested(); // ended: close now instead of sending out the queue first
                 stalled.CancelAfter(stallLimit);
+                using var batch = FrameBatch.Pack(frame, connection.Frames, lines);
                 try
                 {
-                    await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, endOfMessage: true, stalled.Token);
+                    // The socket copies the bytes into its own frame before this returns, so the batch's buffer goes back even if it throws.
+                    await socket.SendAsync(batch.Bytes, WebSocketMessageType.Text, endOfMessage: true, stalled.Token);
                 }
                 catch (OperationCanceledException)
                 {

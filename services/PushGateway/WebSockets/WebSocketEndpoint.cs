@@ -38,7 +38,8 @@ public static class WebSocketEndpoint
         var subscriber = Subscriber.From(http.User);
         var id = Guid.NewGuid().ToString("N");
         await using var lease = await quota.AdmitAsync(subscriber.UserId, id, AsIs.Instance.Name);
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        var lines = http.WebSockets.WebSocketRequestedProtocols.Contains(FrameBatch.SubProtocol);
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(lines ? FrameBatch.SubProtocol : null);
         if (lease is null)
         {
             // Accepted only to say why: a browser cannot read the status of a refused upgrade, but it reads a close code.
@@ -88,7 +89,7 @@ public static class WebSocketEndpoint
         {
             try
             {
-                await FrameSender.SendAsync(connection, socket, settings.HeartbeatTimeout, lifetime.ApplicationStopping, http.RequestAborted, sendingEnds.Token);
+                await FrameSender.SendAsync(connection, socket, lines, settings.HeartbeatTimeout, lifetime.ApplicationStopping, http.RequestAborted, sendingEnds.Token);
             }
             finally
             {

@@ -134,7 +134,7 @@ public sealed class HostileInputTests(RealtimeSystem system)
     private async Task AssertEveryServiceHealthyAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        foreach (var service in new[] { "merge-api", "change-notifier", "push-gateway", "gateway", "odoo-ingest" })
+        foreach (var service in new[] { "merge-api", "change-notifier", "gateway", "odoo-ingest" }.Concat(RealtimeSystem.PushGateways))
         {
             await system.App.ResourceNotifications.WaitForResourceHealthyAsync(service, timeout.Token);
         }

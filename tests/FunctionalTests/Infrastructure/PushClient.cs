@@ -32,9 +32,18 @@ public sealed class PushClient : IAsyncDisposable
 
     public bool IsOpen => _socket.State == WebSocketState.Open && !_ended;
 
-    public static async Task<PushClient> ConnectAsync(Uri uri, string token)
+    /// <summary>The subprotocol the server accepted (empty for none).</summary>
+    public string SubProtocol => _socket.SubProtocol ?? string.Empty;
+
+    /// <summary>Connects and waits for the welcome; with <paramref name="lines"/>, asks for line-packed messages (<c>realtimesync.lines</c>).</summary>
+    public static async Task<PushClient> ConnectAsync(Uri uri, string token, bool lines = false)
     {
         var client = new PushClient();
+        if (lines)
+        {
+            client._socket.Options.AddSubProtocol("realtimesync.lines");
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await client._socket.ConnectAsync(new UriBuilder(uri) { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri, timeout.Token);
         client._receiving = client.ReceiveAsync();
@@ -132,6 +141,18 @@ public sealed class PushClient : IAsyncDisposable
         _socket.Dispose();
     }
 
+    /// <summary>The frames one message carries: one JSON, or one per line in the lines subprotocol.</summary>
+    private static List<JsonObject> FramesOf(ReadOnlySpan<byte> message)
+    {
+        var frames = new List<JsonObject>();
+        foreach (var line in message.Split((byte)'\n'))
+        {
+            frames.Add(JsonNode.Parse(message[line])!.AsObject());
+        }
+
+        return frames;
+    }
+
     public static string? Type(JsonObject frame) => (string?)frame["type"];
 
     /// <summary>The protocol's one rule: a frame whose type is not a control frame's is a message.</summary>
@@ -179,12 +200,13 @@ public sealed class PushClient : IAsyncDisposable
                     break;
                 }
 
+                var frames = FramesOf(buffer.AsSpan(0, length));
                 lock (_backlog)
                 {
-                    _backlog.Add(JsonNode.Parse(buffer.AsSpan(0, length))!.AsObject());
+                    _backlog.AddRange(frames);
                 }
 
-                _arrived.Release();
+                _arrived.Release(frames.Count);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)

@@ -140,16 +140,19 @@ public class RealtimeSystem : IAsyncLifetime
     public IReadOnlyList<int?> ProcessIds(string resource) =>
         [.. _processes.Where(entry => entry.Value.Resource == resource).OrderBy(entry => entry.Key).Select(entry => entry.Value.ProcessId)];
 
+    /// <summary>The resources of push-gateway's instances in run mode (the AppHost models them apart: decision 0021).</summary>
+    public static readonly string[] PushGateways = ["push-gateway-1", "push-gateway-2"];
+
     /// <summary>
-    /// The process of the replica of <paramref name="resource"/> whose instance id (OpenTelemetry's
-    /// service.instance.id, the id push-gateway reports in welcome and status) is <paramref name="instance"/>.
+    /// The process of push-gateway's instance whose id (OpenTelemetry's service.instance.id, the id push-gateway reports
+    /// in welcome and status) is <paramref name="instance"/>.
     /// </summary>
-    public int ProcessIdOfInstance(string resource, string instance)
+    public int ProcessIdOfPushGateway(string instance)
     {
-        var replica = _processes.Where(entry => entry.Value.Resource == resource && (entry.Key == instance || entry.Key.EndsWith($"-{instance}", StringComparison.Ordinal))).ToList();
+        var replica = _processes.Where(entry => PushGateways.Contains(entry.Value.Resource) && (entry.Key == instance || entry.Key.EndsWith($"-{instance}", StringComparison.Ordinal))).ToList();
         return replica is [{ Value.ProcessId: { } pid }]
             ? pid
-            : throw new InvalidOperationException($"No single running replica of {resource} is instance {instance}: {string.Join(", ", _processes.Keys)}");
+            : throw new InvalidOperationException($"No single running push-gateway is instance {instance}: {string.Join(", ", _processes.Keys)}");
     }
 
     /// <summary>Stops a resource as the dashboard's stop command does (tests: an outage).</summary>

@@ -40,6 +40,23 @@ public sealed class DeliveryTests(RealtimeSystem system)
     }
 
     [Fact]
+    public async Task A_client_asking_for_line_packed_messages_gets_a_burst_in_offset_order_and_none_twice()
+    {
+        var collection = Topics.UniqueCollection();
+        var topic = $"records/{collection}";
+        await using var client = await PushClient.ConnectAsync(system.GatewayWebSocket, system.Token("viewer-lines", "viewer"), lines: true);
+        Assert.Equal("realtimesync.lines", client.SubProtocol);
+        await client.SubscribeAsync(topic);
+
+        await Writers.WriteChangesAsync(system, collection, 500);
+
+        var messages = await client.MessagesAsync(500, TimeSpan.FromMinutes(2));
+        Writers.AssertContiguous(messages, first: 1);
+        Assert.Equal(500, messages.Select(message => (string?)message["eventId"]).Distinct().Count());
+        Assert.Empty(await client.DrainMessagesAsync(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
     public async Task A_client_that_reconnects_to_the_other_instance_with_its_offsets_gets_exactly_what_it_missed()
     {
         var collection = Topics.UniqueCollection();

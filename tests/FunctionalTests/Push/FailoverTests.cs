@@ -26,7 +26,7 @@ public sealed class FailoverTests(RealtimeSystem system)
         var writing = WriteSlowlyAsync(collection);
         var received = await victim.MessagesAsync(10, TimeSpan.FromSeconds(30));
 
-        Process.GetProcessById(system.ProcessIdOfInstance("push-gateway", victim.Instance)).Kill(entireProcessTree: true);
+        Process.GetProcessById(system.ProcessIdOfPushGateway(victim.Instance)).Kill(entireProcessTree: true);
         await victim.WaitClosedAsync(TimeSpan.FromSeconds(30));
         received.AddRange(await victim.DrainMessagesAsync(TimeSpan.FromMilliseconds(200)));
         await victim.DisposeAsync();
@@ -40,6 +40,7 @@ public sealed class FailoverTests(RealtimeSystem system)
         Assert.Empty(await resumed.DrainMessagesAsync(TimeSpan.FromSeconds(1)));
         Writers.AssertContiguous(await survivor.MessagesAsync(Changes, TimeSpan.FromSeconds(60)), first: 1);
         await survivor.DisposeAsync();
+        await PushInstances.UntilBothServeAsync(system); // restarted: the fixture as it was, for the tests after this one
     }
 
     /// <summary>A client's reconnect loop: through the gateway, with backoff, until an instance takes it.</summary>

@@ -105,7 +105,7 @@ public sealed class PresenceTests(RealtimeSystem system) : IAsyncLifetime
         await using var scene = await WatchedTopicAsync("presence-6");
         var (topic, member, watcher) = scene;
         await JoinAsync(member, topic, new JsonObject { ["editing"] = "notes" });
-        var pid = system.ProcessIdOfInstance("push-gateway", member.Instance);
+        var pid = system.ProcessIdOfPushGateway(member.Instance);
         var clock = Stopwatch.StartNew();
 
         Process.GetProcessById(pid).Kill(entireProcessTree: true);

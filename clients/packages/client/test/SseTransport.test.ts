@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeCursor, type ServerFrame, type TopicPosition } from "../src/protocol.js";
-import { ApiClient } from "../src/records/ApiClient.js";
-import { TokenSource } from "../src/TokenSource.js";
 import { SseTransport } from "../src/transports/SseTransport.js";
-import type { TransportClosure, TransportContext } from "../src/transports/Transport.js";
+import type { TransportClosure } from "../src/transports/Transport.js";
+import { transportContext } from "./transportContext.js";
 
 /** An EventSource the test drives: it records the streams opened and delivers named events. */
 class FakeEventSource {
@@ -45,21 +44,10 @@ let frames: ServerFrame[];
 let closures: TransportClosure[];
 
 function transport(): SseTransport {
-  const context: TransportContext = {
-    baseUrl: "http://gateway.test",
-    connectionId: "tab",
-    token: () => Promise.resolve("tok"),
-    http: new ApiClient({
-      baseUrl: "http://gateway.test",
-      fetch: () => Promise.reject(new Error("unused")),
-      tokens: new TokenSource(() => "tok"),
-      connectionId: () => undefined,
-      requestTimeoutMs: 10_000,
-    }),
-    topics: () => topics,
-    positions: () => positions,
-    hidden: () => false,
-  };
+  const context = transportContext(
+    () => topics,
+    () => positions,
+  );
   return new SseTransport(
     context,
     { frame: (f) => frames.push(f), closed: (c) => closures.push(c) },

@@ -1,7 +1,13 @@
 import { parseFrame, type TopicPosition } from "../protocol.js";
 import type { Transport, TransportContext, TransportEvents, TransportFactory } from "./Transport.js";
 
-export type WebSocketConstructor = new (url: string) => WebSocket;
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+
+/**
+ * The subprotocol in which one WebSocket message may carry several frames, one JSON per line: a burst then costs the
+ * browser one message event per batch, not per change. A server that does not speak it sends one frame per message.
+ */
+export const LINES_SUBPROTOCOL = "realtimesync.lines";
 
 /** `/ws` on the gateway: full duplex, the first choice. The token goes in the query: browsers cannot set headers here. */
 export class WebSocketTransport implements Transport {
@@ -28,22 +34,33 @@ export class WebSocketTransport implements Transport {
         }
         const socket = new this.Socket(
           `${webSocketBase(this.context.baseUrl)}/ws?access_token=${encodeURIComponent(token)}`,
+          [LINES_SUBPROTOCOL],
         );
         this.socket = socket;
         socket.onmessage = (event: MessageEvent) => {
-          const frame = typeof event.data === "string" ? parseFrame(event.data) : undefined;
-          if (!frame) {
+          if (typeof event.data !== "string") {
             return;
           }
-          if (frame.type === "welcome") {
-            this.established = true;
+          // Compact JSON holds no raw line break: each line is one frame, in order.
+          for (const line of event.data.split("\n")) {
+            this.receive(line);
           }
-          this.events.frame(frame);
         };
         socket.onclose = (event: CloseEvent) => this.ended(event.reason || "socket closed", event.code);
       },
       (error: unknown) => this.ended(`no token: ${String(error)}`),
     );
+  }
+
+  private receive(text: string): void {
+    const frame = parseFrame(text);
+    if (!frame) {
+      return;
+    }
+    if (frame.type === "welcome") {
+      this.established = true;
+    }
+    this.events.frame(frame);
   }
 
   subscribe(topics: readonly string[], from: ReadonlyMap<string, TopicPosition>): void {

@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// Starts the AppHost, which is Linux-only.
+[assembly: SupportedOSPlatform("linux")]

@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Text;
+using RealtimeSync.Bench.SideBySide.Measures;
+using RealtimeSync.Bench.SideBySide.Processes;
+
+namespace RealtimeSync.Bench.SideBySide.Report;
+
+/// <summary>
+/// The report: one markdown table, a column per system and RealtimeSync's ratio to SignalR and to bare Kestrel
+/// (RealtimeSync ÷ the other, so above 1x is more of the measure), then what each process held and spent.
+/// </summary>
+internal static class ResultTable
+{
+    private const string Ours = "realtimesync";
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    private static readonly (string Name, string Title)[] Columns =
+        [("bare", "bare Kestrel"), ("signalr", "SignalR + Redis"), ("socketio", "Socket.IO + Redis"), (Ours, "RealtimeSync")];
+
+    public static string Render(IReadOnlyList<SystemResult> results, BenchOptions options)
+    {
+        var rows = new StringBuilder();
+        var byName = results.ToDictionary(result => result.Name);
+        rows.AppendLine(CultureInfo.InvariantCulture, $"| measure | {string.Join(" | ", Columns.Select(column => column.Title))} | RealtimeSync ÷ SignalR | RealtimeSync ÷ bare |");
+        rows.AppendLine($"|---|{string.Join("|", Enumerable.Repeat("---:", Columns.Length + 2))}|");
+
+        void Text(string measure, string phase, Func<SystemResult, string?> cell) =>
+            rows.AppendLine(CultureInfo.InvariantCulture, $"| {measure} | {string.Join(" | ", Columns.Select(column => Cell(byName, column.Name, phase, cell)))} | | |");
+
+        void Number(string measure, string phase, Func<SystemResult, double> value, string format)
+        {
+            string? Formatted(SystemResult result) => value(result) is var number && double.IsNaN(number) ? "–" : number.ToString(format, Invariant);
+            rows.AppendLine(CultureInfo.InvariantCulture,
+                $"| {measure} | {string.Join(" | ", Columns.Select(column => Cell(byName, column.Name, phase, Formatted)))} | {Ratio(byName, "signalr", phase, value)} | {Ratio(byName, "bare", phase, value)} |");
+        }
+
+        Text("subscribers per instance", "rounds", result => result.Spread);
+        Number($"burst fan-out, deliveries/s ({options.Burst} msgs x {options.Subscribers} subs, {options.Publishers} publishers)", "rounds",
+            result => Percentiles.Median(result.Bursts.Select(round => round.DeliveriesPerSecond)), "N0");
+        Text("burst: delivered / expected (missing, duplicated, out of order), all rounds", "rounds", result => Completeness(result.Bursts));
+        Number("burst: publish (RealtimeSync: PUT) p50, ms", "rounds", result => Percentiles.Median(result.Bursts.Select(round => round.WriteP50)), "0.0");
+        Number($"paced ({options.Paced} msgs, {options.PaceMilliseconds} ms apart): publish→receipt p50, ms", "rounds",
+            result => Percentiles.Median(result.Paced.Select(round => round.LatencyP50)), "0.0");
+        Number("paced: publish→receipt p99, ms", "rounds", result => Percentiles.Median(result.Paced.Select(round => round.LatencyP99)), "0.0");
+        Number("paced: commit→receipt p50, ms (RealtimeSync only)", "rounds", result => Percentiles.Median(result.Paced.Select(round => round.CommitP50)), "0");
+        Number("paced: commit→receipt p99, ms (RealtimeSync only)", "rounds", result => Percentiles.Median(result.Paced.Select(round => round.CommitP99)), "0");
+        Text("paced: delivered / expected (missing, duplicated, out of order), all rounds", "rounds", result => Completeness(result.Paced));
+        Number($"memory per idle connection, KiB ({options.Idle} idle)", "memory", result => result.Memory?.KiBPerConnection ?? double.NaN, "0.0");
+        Text("idle connections still open when measured; spread", "memory", result => result.Memory is { } memory
+            ? $"{memory.Open} of {memory.Connections}; {memory.Spread}{(memory.Settled ? string.Empty : " (RSS not settled in 60 s)")}"
+            : null);
+        Number("CPU per delivery, fan-out path + Redis, µs (burst)", "rounds", result => Percentiles.Median(result.Bursts.Select(round => round.FanOutMicrosPerDelivery)), "0.00");
+        Number("CPU per delivery, whole system, µs (burst)", "rounds", result => Percentiles.Median(result.Bursts.Select(round => round.SystemMicrosPerDelivery)), "0.00");
+        Number("payload bytes per delivered message", "rounds", result => Percentiles.Median(result.Bursts.Select(round => round.BytesPerDelivery)), "0");
+        Number("messages per WebSocket message (packing)", "rounds", result => Percentiles.Median(result.Bursts.Select(round => round.DeliveriesPerFrame)), "0.00");
+        Number("load generator CPU per delivery, µs (burst; this process)", "rounds",
+            result => Percentiles.Median(result.Bursts.Select(round => round.LoadGeneratorCpu * 1e6 / round.Delivered)), "0.00");
+
+        var report = new StringBuilder();
+        report.AppendLine(rows.ToString());
+        report.AppendLine(CultureInfo.InvariantCulture, $"Medians of {options.Rounds} round(s). Ratios are RealtimeSync's value divided by the other system's.");
+        AppendFailures(report, results);
+        AppendMemory(report, results);
+        AppendCpu(report, results);
+        report.AppendLine("What was counted:");
+        foreach (var note in results.Select(result => result.CountingNote).OfType<string>())
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
+        }
+
+        return report.ToString();
+    }
+
+    private static string Cell(Dictionary<string, SystemResult> results, string name, string phase, Func<SystemResult, string?> cell) =>
+        !results.TryGetValue(name, out var result) ? "not run"
+        : result.Failure is not null ? "failed"
+        : result.PhaseFailures.ContainsKey(phase) ? $"failed ({phase})"
+        : cell(result) ?? "–";
+
+    private static string Ratio(Dictionary<string, SystemResult> results, string other, string phase, Func<SystemResult, double> value)
+    {
+        if (!results.TryGetValue(Ours, out var ours) || !results.TryGetValue(other, out var theirs)
+            || ours.Failure is not null || theirs.Failure is not null || ours.PhaseFailures.ContainsKey(phase) || theirs.PhaseFailures.ContainsKey(phase))
+        {
+            return string.Empty;
+        }
+
+        var ratio = value(ours) / value(theirs);
+        return double.IsFinite(ratio) ? ratio.ToString("0.00", Invariant) + "x" : string.Empty;
+    }
+
+    private static string? Completeness(IReadOnlyList<RoundResult> rounds) => rounds.Count == 0
+        ? null
+        : string.Create(Invariant,
+            $"{rounds.Sum(round => round.Delivered):N0} / {rounds.Sum(round => round.Expected):N0} ({rounds.Sum(round => round.Missing):N0}, {rounds.Sum(round => round.Duplicates):N0}, {rounds.Sum(round => round.OutOfOrder):N0})");
+
+    private static void AppendFailures(StringBuilder report, IReadOnlyList<SystemResult> results)
+    {
+        foreach (var result in results)
+        {
+            if (result.Failure is { } failure)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"- **{result.Title} failed**: {failure}");
+            }
+
+            foreach (var (phase, reason) in result.PhaseFailures)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"- **{result.Title}, {phase} failed**: {reason}");
+            }
+        }
+
+        report.AppendLine();
+    }
+
+    private static void AppendMemory(StringBuilder report, IReadOnlyList<SystemResult> results)
+    {
+        report.AppendLine("Memory per idle connection, by process (VmRSS once settled, before and after connecting the idle connections):");
+        report.AppendLine();
+        report.AppendLine("| system | process | pid | before, MiB | after, MiB | growth per connection, KiB | open descriptors after |");
+        report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var result in results.Where(result => result.Memory is not null))
+        {
+            foreach (var process in result.Memory!.Processes)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {result.Title} | {process.Process.Name} | {process.Process.Pid} | {process.BeforeKiB / 1024.0:0.0} | {process.AfterKiB / 1024.0:0.0} | {(process.AfterKiB - process.BeforeKiB) / (double)result.Memory.Connections:0.00} | {process.Descriptors} |");
+            }
+        }
+
+        report.AppendLine();
+    }
+
+    private static void AppendCpu(StringBuilder report, IReadOnlyList<SystemResult> results)
+    {
+        report.AppendLine("CPU during the burst rounds, by process (utime + stime from /proc/<pid>/stat, all rounds together):");
+        report.AppendLine();
+        report.AppendLine("| system | process | pids | counted in | CPU, s | µs per delivery |");
+        report.AppendLine("|---|---|---|---|---:|---:|");
+        foreach (var result in results.Where(result => result.Bursts.Count > 0))
+        {
+            var delivered = result.Bursts.Sum(round => round.Delivered);
+            var shares = result.Bursts.SelectMany(round => round.Cpu).GroupBy(share => (share.Process.Name, share.Process.Role));
+            foreach (var group in shares.OrderBy(group => group.Key.Role).ThenByDescending(group => group.Sum(share => share.Seconds)))
+            {
+                var pids = string.Join(", ", group.Select(share => share.Process.Pid).Distinct().Take(4)) + (group.Select(share => share.Process.Pid).Distinct().Count() > 4 ? ", …" : string.Empty);
+                var seconds = group.Sum(share => share.Seconds);
+                report.AppendLine(CultureInfo.InvariantCulture, $"| {result.Title} | {group.Key.Name} | {pids} | {Counted(group.Key.Role)} | {seconds:0.00} | {seconds * 1e6 / delivered:0.00} |");
+            }
+
+            var ownSeconds = result.Bursts.Sum(round => round.LoadGeneratorCpu);
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {result.Title} | this process (load generator) | {Environment.ProcessId} | nothing | {ownSeconds:0.00} | {ownSeconds * 1e6 / delivered:0.00} |");
+        }
+
+        report.AppendLine();
+    }
+
+    private static string Counted(PathRole role) => role switch
+    {
+        PathRole.Connections => "memory, fan-out, system",
+        PathRole.Backplane => "fan-out, system",
+        PathRole.Writes => "system",
+        _ => "nothing",
+    };
+}
