@@ -93,11 +93,17 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithEnvironment("Auth__SigningKey", jwtSigningKey)
     .WithExternalHttpEndpoints()
     .WithRestartOnCrash();
-for (var i = 0; i < pushGateways.Length; i++)
+if (pushGateways is [var deployment])
 {
-    // As service discovery names them for a service with an address per instance: http://push-gateway is every instance.
-    var instance = pushGateways[i];
-    gateway.WithEnvironment($"services__push-gateway__http__{i}", instance.GetEndpoint("http")).WaitFor(instance);
+    gateway.WithReference(deployment).WaitFor(deployment);
+}
+else
+{
+    for (var i = 0; i < pushGateways.Length; i++)
+    {
+        // As service discovery names them for a service with an address per instance: http://push-gateway is every instance.
+        gateway.WithEnvironment($"services__push-gateway__http__{i}", pushGateways[i].GetEndpoint("http")).WaitFor(pushGateways[i]);
+    }
 }
 
 if (builder.ExecutionContext.IsRunMode)
