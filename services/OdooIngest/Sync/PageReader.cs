@@ -22,14 +22,24 @@ internal static class PageReader
         var unreadableChildren = new Dictionary<(string Model, int Id), string>();
         foreach (var relation in run.Options.Children)
         {
+            // A child Odoo refused earlier in the run (read on its own) is not asked for again: its parent is refused for it.
             var ids = parents.SelectMany(parent => OdooRow.One2Many(parent.Data, relation.Field)).Distinct().ToList();
-            foreach (var chunk in ids.Chunk(ReadChunk))
+            foreach (var id in ids)
+            {
+                if (run.RefusedError(relation.Model, id) is { } error)
+                {
+                    unreadableChildren[(relation.Model, id)] = error;
+                }
+            }
+
+            foreach (var chunk in ids.Where(id => !unreadableChildren.ContainsKey((relation.Model, id))).Chunk(ReadChunk))
             {
                 var read = await IsolatedReads.ReadAsync(run.Odoo, relation.Model, chunk, relation.ReadFields(), cancellationToken);
                 read.Unreadable.ForEach(child =>
                 {
                     unreadableChildren[(relation.Model, child.Id)] = child.Error;
                     run.Read(relation.Model).Add(child.Id);
+                    run.NoteUnreadable(relation.Model, child);
                 });
                 foreach (var row in read.Rows)
                 {
@@ -76,7 +86,12 @@ internal static class PageReader
     public static StorePage Children(Run run, ChildRelation relation, List<JsonObject> rows, IReadOnlyList<Unreadable> unreadable)
     {
         var refused = unreadable.Select(child => new Refusal(relation.Model, child.Id, null, child.Error)).ToList();
-        refused.ForEach(child => run.Read(relation.Model).Add(child.Id));
+        foreach (var child in unreadable)
+        {
+            run.Read(relation.Model).Add(child.Id);
+            run.NoteUnreadable(relation.Model, child);
+        }
+
         var units = rows.Select(row =>
         {
             var child = IncomingRecord.FromOdoo(relation.Model, row, OdooRow.Many2One(row, relation.Inverse) ?? 0);
