@@ -51,24 +51,9 @@ public sealed class OutboxTable(OutboxOptions options)
     internal const string Pending = "published_at IS NULL AND set_aside_at IS NULL";
 
     /// <summary>
-    /// Adds the event to the caller's transaction; it is published only if that transaction commits. The current
-    /// activity's trace context goes with it, so the change stays one trace from its request to its delivery.
-    /// </summary>
-    public async Task AddAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, RecordChanged change, CancellationToken cancellationToken)
-    {
-        var trace = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
-        await using var command = new NpgsqlCommand(
-            $"INSERT INTO {Name} (event_id, payload, trace_parent, trace_state) VALUES ($1, $2, $3, $4)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = change.EventId });
-        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(change, Json), NpgsqlDbType = NpgsqlDbType.Json });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.TraceStateString ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Adds many events to the caller's transaction in one statement (a page of synced records), each row as
-    /// <see cref="AddAsync"/> writes it: its payload, and the current activity's trace context.
+    /// Adds the events to the caller's transaction in one statement; they are published only if that transaction
+    /// commits. The current activity's trace context goes with them, so a change stays one trace from its request
+    /// (or its sync run) to its delivery.
     /// </summary>
     public async Task AddManyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<RecordChanged> changes, CancellationToken cancellationToken)
     {
@@ -77,15 +62,21 @@ public sealed class OutboxTable(OutboxOptions options)
             return;
         }
 
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { AddManyCommand(changes) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The statement <see cref="AddManyAsync"/> runs, for a caller that sends it with its own statements in one round trip.</summary>
+    public NpgsqlBatchCommand AddManyCommand(IReadOnlyCollection<RecordChanged> changes)
+    {
         var trace = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current : null;
-        await using var command = new NpgsqlCommand(
-            $"INSERT INTO {Name} (event_id, payload, trace_parent, trace_state) SELECT event_id, payload, $3, $4 FROM unnest($1::uuid[], $2::json[]) AS e(event_id, payload)",
-            connection, transaction);
+        var command = new NpgsqlBatchCommand(
+            $"INSERT INTO {Name} (event_id, payload, trace_parent, trace_state) SELECT event_id, payload, $3, $4 FROM unnest($1::uuid[], $2::json[]) AS e(event_id, payload)");
         command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => change.EventId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => JsonSerializer.Serialize(change, Json)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)trace?.TraceStateString ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     internal static RecordChanged Deserialize(string payload) =>

@@ -10,8 +10,8 @@ namespace RealtimeSync.MergeApi.Records;
 
 /// <summary>
 /// <c>POST /api/records/_batch</c>, seed 003's <c>queueSync</c> done server-side: many writes in one request,
-/// applied in the order given (so rapid successive writes to one record land in order), each in its own
-/// transaction with its own result; one failing never stops or undoes another.
+/// applied in the order given (so rapid successive writes to one record land in order) in one transaction, each with
+/// its own result: one refused (a conflict, a rule, a bad operation) writes nothing and never stops or undoes another.
 /// Body: <c>{"operations":[{"method":"PUT","collection":"settings","id":"main","body":{...},"ifMatch":"\"3\"","preserveFields":[...]}]}</c>.
 /// </summary>
 public static class BatchEndpoint
@@ -28,8 +28,8 @@ public static class BatchEndpoint
     {
         app.MapPost("/api/records/_batch", BatchAsync).RequireAuthorization(Policies.Writer).WithTags("Records")
             .WithSummary("Many writes in one request")
-            .WithDescription("Applies the operations in the order given (so rapid saves of one record land in order), each in its own transaction "
-                + "with its own result: one failing never stops or undoes another. A batch whose body is wrong, or one of whose documents is too deep, "
+            .WithDescription("Applies the operations in the order given (so rapid saves of one record land in order), together in one transaction, "
+                + "each with its own result: one refused writes nothing and never stops or undoes another. A batch whose body is wrong, or one of whose documents is too deep, "
                 + "is refused whole before any operation runs.")
             .Takes<RouteHandlerBuilder, BatchRequest>()
             .Answers<RouteHandlerBuilder, BatchAnswer>(StatusCodes.Status200OK, "One result per operation, with the status its single request would have answered.")
@@ -55,16 +55,15 @@ public static class BatchEndpoint
                 statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid batch");
         }
 
-        var results = new List<BatchResult>();
+        // Every operation is parsed first; the valid ones are applied together, in order, in one transaction.
         var origin = http.Request.Headers[RecordsEndpoints.ConnectionIdHeader].FirstOrDefault();
-        for (var index = 0; index < operations.Count; index++)
+        var parsed = operations.Select(node => node is JsonObject operation ? Parse(operation, http.User.Identity?.Name, origin) : (Write: null, Refusal: Refused("each operation must be an object"))).ToList();
+        var written = new Queue<WriteOutcome>(await writer.WriteManyAsync(parsed.Select(item => item.Write).OfType<RecordWrite>().ToList(), cancellationToken));
+        var results = parsed.Select((item, index) =>
         {
-            var (status, result) = operations[index] is JsonObject operation && Parse(operation, http.User.Identity?.Name, origin) is var (write, refusal)
-                ? write is not null ? WriteResults.Describe(await writer.WriteAsync(write, cancellationToken)) : refusal!.Value
-                : Refused("each operation must be an object");
-            results.Add(new BatchResult(index, status, System.Text.Json.JsonSerializer.SerializeToNode(result, result.GetType(), System.Text.Json.JsonSerializerOptions.Web)!.AsObject()));
-        }
-
+            var (status, result) = item.Write is not null ? WriteResults.Describe(written.Dequeue()) : item.Refusal!.Value;
+            return new BatchResult(index, status, System.Text.Json.JsonSerializer.SerializeToNode(result, result.GetType(), System.Text.Json.JsonSerializerOptions.Web)!.AsObject());
+        }).ToList();
         return TypedResults.Ok(new BatchAnswer(results));
     }
 

@@ -1,7 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
-using RealtimeSync.Contracts;
 
 namespace RealtimeSync.MergeApi.Records;
 
@@ -13,22 +13,25 @@ public sealed class RecordHistory(NpgsqlDataSource dataSource)
 {
     private const string Table = MergeApiExtensions.Schema + ".history";
 
-    public async Task AddAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, StoredRecord record, ChangeOperation operation, string? actor,
-        IReadOnlyList<string> changed, JsonObject? before, JsonObject? after, CancellationToken cancellationToken)
+    /// <summary>The statement that adds every change of a transaction to the history, for the store to send with its own.</summary>
+    internal static NpgsqlBatchCommand AddManyCommand(IReadOnlyList<RecordChange> changes)
     {
-        await using var command = new NpgsqlCommand(
-            $"INSERT INTO {Table} (collection, id, version, operation, actor, changed_fields, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = record.Collection });
-        command.Parameters.Add(new NpgsqlParameter { Value = record.Id });
-        command.Parameters.Add(new NpgsqlParameter { Value = record.Version });
-        command.Parameters.Add(new NpgsqlParameter { Value = operation.ToString().ToLowerInvariant() });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)actor ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter { Value = changed.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)before?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)after?.ToJsonString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // A change's fields go as one JSON array each: unnest cannot take a ragged text[][].
+        var command = new NpgsqlBatchCommand($"""
+            INSERT INTO {Table} (collection, id, version, operation, actor, changed_fields, before, after)
+            SELECT collection, id, version, operation, actor, ARRAY(SELECT jsonb_array_elements_text(changed)), before, after
+            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::jsonb[])
+                AS c(collection, id, version, operation, actor, changed, before, after)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => change.Stored.Collection).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => change.Stored.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => change.Stored.Version).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => change.Operation.ToString().ToLowerInvariant()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => change.Actor).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => JsonSerializer.Serialize(change.Changed)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => change.Before?.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = changes.Select(change => change.After?.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        return command;
     }
 
     public async Task<IReadOnlyList<HistoryEntry>> ListAsync(string collection, string id, CancellationToken cancellationToken)
@@ -50,7 +53,7 @@ public sealed class RecordHistory(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The record as it was at <paramref name="version"/> (null if that version is not in its history).</summary>
-    public async Task<JsonObject?> SnapshotAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string collection, string id, long version, CancellationToken cancellationToken)
+    public static async Task<JsonObject?> SnapshotAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string collection, string id, long version, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"SELECT after::text FROM {Table} WHERE collection = $1 AND id = $2 AND version = $3", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = collection });

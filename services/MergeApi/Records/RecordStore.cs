@@ -3,89 +3,99 @@ using Npgsql;
 using NpgsqlTypes;
 using RealtimeSync.Contracts;
 using RealtimeSync.MergeApi.Collections;
-using RealtimeSync.MergeApi.Merging;
 using RealtimeSync.Outbox;
 
 namespace RealtimeSync.MergeApi.Records;
 
 /// <summary>
-/// Applies writes to merge-api's schema. Each write runs in one transaction: it locks its record (even one that
-/// does not exist yet), merges, validates, skips a no-op, takes the collection's next version (so versions
-/// follow commit order and <c>?since=</c> never skips a late commit), and writes the record, its history entry
-/// and its RecordChanged event together.
+/// Applies writes to merge-api's schema, many in one transaction (a batch) or one: it locks the records (even ones
+/// that do not exist yet) and their collections' version counters, reads them, lets <see cref="WriteSequence"/>
+/// merge, validate and skip no-ops in order, then writes every record, history entry and RecordChanged event in one
+/// round trip and commits. A collection's counter is held to commit, so versions follow commit order and
+/// <c>?since=</c> never skips a late commit. A batch the database refuses is written again one write at a time, so
+/// the write at fault fails alone.
 /// </summary>
-public sealed class RecordStore(NpgsqlDataSource dataSource, OutboxTable outbox, OutboxSignal outboxSignal, RecordHistory history, TimeProvider clock)
+public sealed class RecordStore(NpgsqlDataSource dataSource, OutboxTable outbox, OutboxSignal outboxSignal, TimeProvider clock)
 {
     private const string Schema = MergeApiExtensions.Schema;
 
     public async Task<StoredRecord?> GetAsync(string collection, string id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await ReadAsync(connection, null, collection, id, cancellationToken) is { Deleted: false } row ? row.Record : null;
+        await using var command = new NpgsqlCommand($"SELECT version, data::text FROM {Schema}.records WHERE collection = $1 AND id = $2 AND NOT deleted", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = collection });
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new StoredRecord(collection, id, reader.GetInt64(0), JsonNode.Parse(reader.GetString(1))!.AsObject()) : null;
     }
 
-    public async Task<WriteOutcome> WriteAsync(RecordWrite write, CollectionDefinition definition, CancellationToken cancellationToken)
+    /// <summary>The writes in the order given, in one transaction; one outcome each, in the same order.</summary>
+    public async Task<IReadOnlyList<WriteOutcome>> WriteManyAsync(IReadOnlyList<(RecordWrite Write, CollectionDefinition Definition)> writes, CancellationToken cancellationToken)
     {
-        var id = write.Id ?? (write.Body?[definition.Key] as JsonValue)?.ToString() ?? Guid.NewGuid().ToString("N");
-        if (!PushTopics.IsSegment(id)) // an id names the record's push topic
+        var outcomes = new WriteOutcome?[writes.Count];
+        var ids = new string[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
         {
-            return new WriteOutcome(WriteStatus.Invalid, Errors: new Dictionary<string, string[]> { [definition.Key] = ["must be 1-128 letters, digits, '.', '_' or '-'"] });
+            var (write, definition) = writes[i];
+            ids[i] = write.Id ?? (write.Body?[definition.Key] as JsonValue)?.ToString() ?? Guid.NewGuid().ToString("N");
+            if (!PushTopics.IsSegment(ids[i])) // an id names the record's push topic
+            {
+                outcomes[i] = new WriteOutcome(WriteStatus.Invalid, Errors: new Dictionary<string, string[]> { [definition.Key] = ["must be 1-128 letters, digits, '.', '_' or '-'"] });
+            }
+        }
+
+        var pending = Enumerable.Range(0, writes.Count).Where(i => outcomes[i] is null).ToList();
+        try
+        {
+            await ApplyAsync(writes, ids, pending, outcomes, cancellationToken);
+        }
+        catch (PostgresException) when (pending.Count > 1)
+        {
+            // Rolled back whole: each write again on its own, so only the one the database refuses fails.
+            foreach (var i in pending)
+            {
+                outcomes[i] = (await WriteManyAsync([writes[i] with { Write = writes[i].Write with { Id = ids[i] } }], cancellationToken))[0];
+            }
+        }
+
+        return outcomes.Select(outcome => outcome!).ToList();
+    }
+
+    private async Task ApplyAsync(
+        IReadOnlyList<(RecordWrite Write, CollectionDefinition Definition)> writes, string[] ids, List<int> pending, WriteOutcome?[] outcomes, CancellationToken cancellationToken)
+    {
+        if (pending.Count == 0)
+        {
+            return;
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await LockAsync(connection, transaction, write.Collection, id, cancellationToken);
-        var current = await ReadAsync(connection, transaction, write.Collection, id, cancellationToken) is { Deleted: false } row ? row.Record : null;
-
-        if (await PreconditionAsync(connection, transaction, write, current, cancellationToken) is { } failed)
+        var keys = pending.Select(i => (writes[i].Write.Collection, ids[i])).Distinct().ToList();
+        var (records, versions) = await LockAndReadAsync(connection, transaction, keys, cancellationToken);
+        var sequence = new WriteSequence(records, versions, clock);
+        foreach (var i in pending)
         {
-            return failed;
+            outcomes[i] = await sequence.ApplyAsync(writes[i].Write, writes[i].Definition, ids[i],
+                (collection, id, version) => RecordHistory.SnapshotAsync(connection, transaction, collection, id, version, cancellationToken));
         }
 
-        switch (write.Verb)
+        if (sequence.Changes.Count == 0)
         {
-            case WriteVerb.Post when current is not null:
-                return new WriteOutcome(WriteStatus.AlreadyExists, current, Detail: $"'{id}' already exists in '{write.Collection}'; PUT or PATCH it.");
-            case WriteVerb.Patch or WriteVerb.Delete when current is null:
-                return new WriteOutcome(WriteStatus.NotFound, Detail: $"No record '{id}' in '{write.Collection}'.");
+            return; // nothing changed: the transaction ends without a write, and so do its locks
         }
 
-        JsonObject? document = null;
-        IReadOnlyList<string> ignored = [];
-        if (write.Verb != WriteVerb.Delete)
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            var preserved = definition.PreservedFields.Concat(write.PreserveFields).ToHashSet(StringComparer.Ordinal);
-            var input = write.Body!.DeepClone().AsObject();
-            input.Remove(definition.Key);
-            (var composed, ignored) = SmartMerge.Compose(write.Verb, current?.Data, input, preserved);
-            document = composed;
-            if (DocumentValidator.Validate(definition, composed) is { Count: > 0 } errors)
-            {
-                return new WriteOutcome(WriteStatus.Invalid, Errors: errors);
-            }
-
-            if (current is not null && SmartMerge.SameContent(current.Data, document))
-            {
-                return new WriteOutcome(WriteStatus.Unchanged, current, [], ignored);
-            }
-
-            SmartMerge.Stamp(document, current?.Data, write.Actor, clock.GetUtcNow());
+            batch.BatchCommands.Add(SaveCommand(sequence.Changes));
+            batch.BatchCommands.Add(RecordHistory.AddManyCommand(sequence.Changes));
+            batch.BatchCommands.Add(outbox.AddManyCommand(sequence.Changes.Select(change => change.Event).ToList()));
+            batch.BatchCommands.Add(VersionsCommand(sequence.Versions));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var version = await NextVersionAsync(connection, transaction, write.Collection, cancellationToken);
-        var changed = document is null ? current!.Data.Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList() : RecordDiff.ChangedFields(current?.Data, document);
-        var stored = new StoredRecord(write.Collection, id, version, document ?? current!.Data);
-        await SaveAsync(connection, transaction, stored, deleted: document is null, cancellationToken);
-        var operation = document is null ? ChangeOperation.Deleted : current is null ? ChangeOperation.Created : ChangeOperation.Updated;
-        await history.AddAsync(connection, transaction, stored, operation, write.Actor, changed, current?.Data, document, cancellationToken);
-        await outbox.AddAsync(connection, transaction, new RecordChanged(
-            Guid.NewGuid(), "merge-api", write.Collection, id, version, operation, changed,
-            document is null ? null : RecordDiff.Values(document, changed), write.Actor, write.OriginConnectionId, clock.GetUtcNow()), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outboxSignal.Notify();
-
-        var status = operation switch { ChangeOperation.Created => WriteStatus.Created, ChangeOperation.Deleted => WriteStatus.Deleted, _ => WriteStatus.Updated };
-        return new WriteOutcome(status, stored, changed, ignored);
     }
 
     /// <summary>Records of a collection changed after <paramref name="since"/>, in version order; deletions come as tombstones.</summary>
@@ -106,83 +116,83 @@ public sealed class RecordStore(NpgsqlDataSource dataSource, OutboxTable outbox,
         return records;
     }
 
-    /// <summary>If-Match: <c>*</c> needs the record to exist; a version must be the current one, else 412 with what changed since.</summary>
-    private async Task<WriteOutcome?> PreconditionAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, RecordWrite write, StoredRecord? current, CancellationToken cancellationToken)
+    /// <summary>
+    /// Locks the records' keys and their collections' counters and reads both, in one round trip. Keys are locked in
+    /// one order and before the counters (as every transaction here does), so two batches never wait on each other in
+    /// a circle. An advisory lock on a key also serializes two first writes of a record that does not exist yet.
+    /// </summary>
+    private static async Task<(Dictionary<(string Collection, string Id), StoredRecord?> Records, Dictionary<string, long> Versions)> LockAndReadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<(string Collection, string Id)> keys, CancellationToken cancellationToken)
     {
-        if (write.IfMatch is null)
+        var collections = keys.Select(key => key.Collection).Distinct().Order(StringComparer.Ordinal).ToArray();
+        await using var batch = new NpgsqlBatch(connection, transaction)
         {
-            return null;
+            BatchCommands =
+            {
+                Command(
+                    "SELECT pg_advisory_xact_lock(lock) FROM (SELECT hashtextextended(key, 1) AS lock FROM unnest($1::text[]) AS key ORDER BY 1) AS keys",
+                    keys.Select(key => $"{key.Collection}/{key.Id}").ToArray()),
+                Command($"""
+                    SELECT r.collection, r.id, r.version, r.data::text FROM {Schema}.records r
+                    JOIN unnest($1::text[], $2::text[]) AS k(collection, id) USING (collection, id) WHERE NOT r.deleted
+                    """,
+                    keys.Select(key => key.Collection).ToArray(), keys.Select(key => key.Id).ToArray()),
+                Command($"""
+                    INSERT INTO {Schema}.collection_versions (collection, version) SELECT collection, 0 FROM unnest($1::text[]) AS collection ORDER BY 1
+                    ON CONFLICT (collection) DO UPDATE SET version = {Schema}.collection_versions.version
+                    RETURNING collection, version
+                    """,
+                    collections),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var records = keys.ToDictionary(key => key, _ => (StoredRecord?)null);
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (collection, id) = (reader.GetString(0), reader.GetString(1));
+            records[(collection, id)] = new StoredRecord(collection, id, reader.GetInt64(2), JsonNode.Parse(reader.GetString(3))!.AsObject());
         }
 
-        if (write.IfMatch == "*")
+        await reader.NextResultAsync(cancellationToken);
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            return current is null ? new WriteOutcome(WriteStatus.PreconditionFailed, Detail: "If-Match: * but the record does not exist.") : null;
+            versions[reader.GetString(0)] = reader.GetInt64(1);
         }
 
-        var listed = StrongVersions(write.IfMatch);
-        if (current is not null && listed.Contains(current.Version))
-        {
-            return null;
-        }
-
-        var seen = listed.Count > 0
-            ? await history.SnapshotAsync(connection, transaction, write.Collection, current?.Id ?? write.Id ?? string.Empty, listed.Max(), cancellationToken)
-            : null;
-        var changedSince = current is null ? [] : RecordDiff.ChangedFields(seen, current.Data).Where(field => !CollectionCatalog.ServerFields.Contains(field)).ToList();
-        return new WriteOutcome(WriteStatus.PreconditionFailed, current, changedSince,
-            Detail: current is null ? "The record no longer exists." : $"The record is at version {current.Version}, not {write.IfMatch}: someone else saved it meanwhile.");
+        return (records, versions);
     }
 
-    /// <summary>The versions an If-Match list names (<c>"3", "4"</c>). RFC 9110 compares If-Match strongly, so a weak tag (<c>W/"3"</c>) matches nothing.</summary>
-    private static List<long> StrongVersions(string ifMatch) => ifMatch.Split(',', StringSplitOptions.TrimEntries)
-        .Where(tag => tag.Length > 2 && tag[0] == '"' && tag[^1] == '"')
-        .Select(tag => long.TryParse(tag[1..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : (long?)null)
-        .OfType<long>().ToList();
-
-    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string collection, string id, CancellationToken cancellationToken)
+    /// <summary>Every record as its last change in the transaction left it (a record saved twice is stored once).</summary>
+    private static NpgsqlBatchCommand SaveCommand(IReadOnlyList<RecordChange> changes)
     {
-        // An advisory lock on the key also serializes two first writes of a record that does not exist yet.
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = $"{collection}/{id}" });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<long> NextVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string collection, CancellationToken cancellationToken)
-    {
-        // Taken last, held to commit: a collection's versions are handed out in commit order.
-        await using var command = new NpgsqlCommand($"""
-            INSERT INTO {Schema}.collection_versions (collection, version) VALUES ($1, 1)
-            ON CONFLICT (collection) DO UPDATE SET version = {Schema}.collection_versions.version + 1
-            RETURNING version
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = collection });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredRecord record, bool deleted, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"""
-            INSERT INTO {Schema}.records (collection, id, version, data, deleted) VALUES ($1, $2, $3, $4, $5)
+        var last = changes.GroupBy(change => (change.Stored.Collection, change.Stored.Id)).Select(group => group.Last()).ToList();
+        var command = Command($"""
+            INSERT INTO {Schema}.records (collection, id, version, data, deleted)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::jsonb[], $5::boolean[])
             ON CONFLICT (collection, id) DO UPDATE SET version = EXCLUDED.version, data = EXCLUDED.data, deleted = EXCLUDED.deleted, updated_at = now()
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = record.Collection });
-        command.Parameters.Add(new NpgsqlParameter { Value = record.Id });
-        command.Parameters.Add(new NpgsqlParameter { Value = record.Version });
-        command.Parameters.Add(new NpgsqlParameter { Value = record.Data.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter { Value = deleted });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """,
+            last.Select(change => change.Stored.Collection).ToArray(), last.Select(change => change.Stored.Id).ToArray(), last.Select(change => change.Stored.Version).ToArray());
+        command.Parameters.Add(new NpgsqlParameter { Value = last.Select(change => change.Stored.Data.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = last.Select(change => change.Deleted).ToArray() });
+        return command;
     }
 
-    private static async Task<(StoredRecord Record, bool Deleted)?> ReadAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string collection, string id, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand VersionsCommand(IReadOnlyDictionary<string, long> versions) => Command($"""
+        UPDATE {Schema}.collection_versions c SET version = v.version FROM unnest($1::text[], $2::bigint[]) AS v(collection, version)
+        WHERE c.collection = v.collection AND c.version <> v.version
+        """,
+        versions.Keys.ToArray(), versions.Values.ToArray());
+
+    private static NpgsqlBatchCommand Command(string sql, params Array[] values)
     {
-        await using var command = new NpgsqlCommand($"SELECT version, data::text, deleted FROM {Schema}.records WHERE collection = $1 AND id = $2", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = collection });
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? (new StoredRecord(collection, id, reader.GetInt64(0), JsonNode.Parse(reader.GetString(1))!.AsObject()), reader.GetBoolean(2))
-            : null;
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
     }
 }

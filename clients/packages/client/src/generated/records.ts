@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Many writes in one request
-         * @description Applies the operations in the order given (so rapid saves of one record land in order), each in its own transaction with its own result: one failing never stops or undoes another. A batch whose body is wrong, or one of whose documents is too deep, is refused whole before any operation runs.
+         * @description Applies the operations in the order given (so rapid saves of one record land in order), together in one transaction, each with its own result: one refused writes nothing and never stops or undoes another. A batch whose body is wrong, or one of whose documents is too deep, is refused whole before any operation runs.
          */
         post: {
             parameters: {
