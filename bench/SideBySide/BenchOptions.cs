@@ -2,10 +2,15 @@ using System.Globalization;
 
 namespace RealtimeSync.Bench.SideBySide;
 
-/// <summary>What to run: <c>--systems bare,signalr,socketio,realtimesync --subscribers 1000 --burst 1000 --paced 200 --idle 5000 --rounds 3</c>.</summary>
+/// <summary>
+/// What to run: <c>--systems bare,signalr,socketio,realtimesync --subscribers 1000 --burst 1000 --paced 200 --idle 5000 --rounds 3
+/// --rate 5000 --rate-seconds 10 --rate-subscribers 20 --rate-batch 100</c>.
+/// </summary>
 internal sealed record BenchOptions
 {
     public static readonly string[] AllSystems = ["bare", "signalr", "socketio", "realtimesync"];
+    private const int MaxRateBatch = 500;
+    private const long MaxRateChanges = 10_000_000;
 
     public IReadOnlyList<string> Systems { get; init; } = AllSystems;
 
@@ -30,6 +35,21 @@ internal sealed record BenchOptions
     /// <summary>Messages before the measured rounds (JIT, pools, every subscription live), not reported.</summary>
     public int WarmUp { get; init; } = 100;
 
+    /// <summary>The change-rate round's offered changes per second (issue 12: 5,000 sustained); 0 skips the round.</summary>
+    public int Rate { get; init; } = 5000;
+
+    /// <summary>How long the change-rate round offers <see cref="Rate"/>.</summary>
+    public int RateSeconds { get; init; } = 10;
+
+    /// <summary>The change-rate round's subscribers (issue 12: 20), on a set of their own.</summary>
+    public int RateSubscribers { get; init; } = 20;
+
+    /// <summary>At most this many changes per publish request in the change-rate round; merge-api takes at most 500 per batch.</summary>
+    public int RateBatch { get; init; } = 100;
+
+    /// <summary>The changes one change-rate round offers; each subscriber keeps a flag and a latency per change.</summary>
+    public long RateChanges => (long)Rate * RateSeconds;
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
@@ -47,11 +67,17 @@ internal sealed record BenchOptions
                 "--idle" => options with { Idle = Positive(args[i], value) },
                 "--rounds" => options with { Rounds = Positive(args[i], value) },
                 "--warm-up" => options with { WarmUp = Positive(args[i], value) },
+                "--rate" => options with { Rate = Positive(args[i], value, allowZero: true) },
+                "--rate-seconds" => options with { RateSeconds = Positive(args[i], value) },
+                "--rate-subscribers" => options with { RateSubscribers = Positive(args[i], value) },
+                "--rate-batch" => options with { RateBatch = AtMost(args[i], Positive(args[i], value), MaxRateBatch, "merge-api's MaxBatchOperations") },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
 
-        return options;
+        return options.RateChanges <= MaxRateChanges
+            ? options
+            : throw new ArgumentException($"--rate x --rate-seconds is at most {MaxRateChanges:N0} changes (the subscribers keep a latency per change), not {options.RateChanges:N0}");
     }
 
     private static string[] ParseSystems(string value)
@@ -62,8 +88,11 @@ internal sealed record BenchOptions
             : systems;
     }
 
-    private static int Positive(string name, string value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+    private static int AtMost(string name, int number, int limit, string why) =>
+        number <= limit ? number : throw new ArgumentException($"{name} takes at most {limit} ({why}), not {number}");
+
+    private static int Positive(string name, string value, bool allowZero = false) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && (number > 0 || allowZero)
             ? number
-            : throw new ArgumentException($"{name} needs a positive whole number, not {value}");
+            : throw new ArgumentException($"{name} needs a {(allowZero ? "non-negative" : "positive")} whole number, not {value}");
 }

@@ -9,6 +9,10 @@ using RealtimeSync.Bench.SideBySide.Systems;
 // system at a time; prints one markdown table with RealtimeSync's ratios.
 //   dotnet run -c Release --project bench/SideBySide -- [--systems bare,signalr,socketio,realtimesync] [--subscribers 1000]
 //     [--burst 1000] [--paced 200] [--idle 5000] [--rounds 3] [--publishers 8] [--pace-ms 50] [--warm-up 100]
+//     [--rate 5000] [--rate-seconds 10] [--rate-subscribers 20] [--rate-batch 100]
+// The change-rate round (last, once per system, issue 12's "5,000 changes/s sustained to 20 subscribers"): --rate changes/s
+// offered for --rate-seconds to --rate-subscribers subscribers of its own, in publish requests of at most --rate-batch
+// changes (at most 500: merge-api's MaxBatchOperations); --rate 0 skips it.
 BenchOptions options;
 try
 {
@@ -83,7 +87,7 @@ report.WriteLine($"""
     ## Side-by-side push benchmark
 
     {startedAt:yyyy-MM-dd HH:mm}, {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {string.Join(" ", loadAtStart)} at the start and {string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3])} at the end.
-    {(args.Length == 0 ? "Defaults" : $"`{string.Join(' ', args)}`")}: {options.Subscribers} subscribers, bursts of {options.Burst} from {options.Publishers} publishers, {options.Paced} paced {options.PaceMilliseconds} ms apart, {options.Idle} idle, {options.Rounds} round(s).
+    {(args.Length == 0 ? "Defaults" : $"`{string.Join(' ', args)}`")}: {options.Subscribers} subscribers, bursts of {options.Burst} from {options.Publishers} publishers, {options.Paced} paced {options.PaceMilliseconds} ms apart, {options.Idle} idle, {options.Rounds} round(s); {(options.Rate > 0 ? $"change rate {options.Rate} changes/s for {options.RateSeconds} s to {options.RateSubscribers} subscribers, at most {options.RateBatch} per request" : "no change-rate round")}.
 
     """);
 report.WriteLine(ResultTable.Render(results, options));

@@ -71,4 +71,18 @@ app.MapPost("/publish", async (HttpRequest request) =>
     return Results.NoContent();
 });
 
+// The change-rate round's publish: one message per line, each published after the one before, so the channel keeps
+// their order.
+app.MapPost("/publish-batch", async (HttpRequest request) =>
+{
+    using var reader = new StreamReader(request.Body);
+    var publisher = redis.GetSubscriber();
+    while (await reader.ReadLineAsync() is { } line)
+    {
+        await publisher.PublishAsync(channel, line);
+    }
+
+    return Results.NoContent();
+});
+
 app.Run();

@@ -18,4 +18,16 @@ app.MapPost("/publish", async (HttpRequest request, IHubContext<BroadcastHub> hu
     return Results.NoContent();
 });
 
+// The change-rate round's publish: one message per line, each sent after the one before, so the backplane keeps their order.
+app.MapPost("/publish-batch", async (HttpRequest request, IHubContext<BroadcastHub> hub) =>
+{
+    using var reader = new StreamReader(request.Body);
+    while (await reader.ReadLineAsync() is { } line)
+    {
+        await hub.Clients.All.SendAsync("m", line);
+    }
+
+    return Results.NoContent();
+});
+
 app.Run();

@@ -13,8 +13,9 @@ const pubClient = createClient({ url: redisUrl });
 const subClient = pubClient.duplicate();
 await Promise.all([pubClient.connect(), subClient.connect()]);
 
+// POST /publish emits its body; POST /publish-batch (the change-rate round's) one message per line, in order.
 const httpServer = createServer((request, response) => {
-  if (request.method !== "POST" || request.url !== "/publish") {
+  if (request.method !== "POST" || (request.url !== "/publish" && request.url !== "/publish-batch")) {
     response.writeHead(404).end();
     return;
   }
@@ -22,7 +23,10 @@ const httpServer = createServer((request, response) => {
   const chunks = [];
   request.on("data", (chunk) => chunks.push(chunk));
   request.on("end", () => {
-    io.emit("m", Buffer.concat(chunks).toString("utf8"));
+    const body = Buffer.concat(chunks).toString("utf8");
+    for (const message of request.url === "/publish" ? [body] : body.split("\n")) {
+      io.emit("m", message);
+    }
     response.writeHead(204).end();
   });
 });

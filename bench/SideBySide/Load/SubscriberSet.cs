@@ -40,11 +40,14 @@ internal sealed class SubscriberSet : IAsyncDisposable
         return new SubscriberSet(subscribers);
     }
 
-    /// <summary>Starts counting a round of <paramref name="count"/> messages from sequence <paramref name="first"/> on each subscriber.</summary>
-    public IReadOnlyList<Tally> Count(long first, int count) =>
+    /// <summary>
+    /// Starts counting a round of <paramref name="count"/> messages from sequence <paramref name="first"/> on each subscriber
+    /// (checking the order within each publish request, given <paramref name="requestOf"/>: see <see cref="Tally"/>).
+    /// </summary>
+    public IReadOnlyList<Tally> Count(long first, int count, int[]? requestOf = null) =>
         [.. _subscribers.Select(subscriber =>
         {
-            var tally = new Tally(first, count);
+            var tally = new Tally(first, count, requestOf);
             subscriber.CountIn(tally);
             return tally;
         })];

@@ -21,5 +21,11 @@ internal sealed class SystemResult(string name, string title)
 
     public MemoryResult? Memory { get; set; }
 
+    /// <summary>How the change-rate round's subscribers spread over the instances.</summary>
+    public string? RateSpread { get; set; }
+
+    /// <summary>The change-rate round, when it ran (<c>--rate</c> above 0) and did not fail.</summary>
+    public RateResult? Rate { get; set; }
+
     public string? CountingNote { get; set; }
 }

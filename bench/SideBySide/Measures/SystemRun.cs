@@ -5,7 +5,8 @@ namespace RealtimeSync.Bench.SideBySide.Measures;
 
 /// <summary>
 /// Measures one system from start to stop: a warm-up on a few subscribers, memory per idle connection, then the rounds
-/// (burst, then paced) on the full set of subscribers. A phase that fails is noted and the next one still runs.
+/// (burst, then paced) on the full set of subscribers, then the change-rate round on a set of its own. A phase that
+/// fails is noted and the next one still runs.
 /// </summary>
 internal sealed class SystemRun(ISystemUnderTest system, BenchOptions options, TextWriter log)
 {
@@ -41,6 +42,22 @@ internal sealed class SystemRun(ISystemUnderTest system, BenchOptions options, T
                     result.Paced.Add(Logged($"paced {round}", await RoundAsync(subscribers, options.Paced, 1, TimeSpan.FromMilliseconds(options.PaceMilliseconds), cancellationToken)));
                 }
             }, cancellationToken);
+            if (options.Rate > 0)
+            {
+                await PhaseAsync(result, "rate", async () =>
+                {
+                    // Its own few subscribers (issue 12's 20), not the thousand of the rounds: the measure is the change
+                    // rate the whole path sustains, not fan-out.
+                    log.WriteLine($"  {system.Title}: connecting {options.RateSubscribers} subscribers for the change-rate round...");
+                    await using var subscribers = await SubscriberSet.ConnectAsync(system, "rate", options.RateSubscribers, cancellationToken);
+                    result.RateSpread = subscribers.Spread;
+                    Logged("warm-up", await RoundAsync(subscribers, options.WarmUp, options.Publishers, TimeSpan.Zero, cancellationToken)); // every subscription live
+                    log.WriteLine($"  {system.Title}: offering {options.Rate} changes/s for {options.RateSeconds} s in requests of at most {options.RateBatch}...");
+                    var first = _nextSequence;
+                    _nextSequence += options.RateChanges;
+                    result.Rate = Logged(await RateRound.RunAsync(system, subscribers, first, options, cancellationToken));
+                }, cancellationToken);
+            }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -76,6 +93,17 @@ internal sealed class SystemRun(ISystemUnderTest system, BenchOptions options, T
         var first = _nextSequence;
         _nextSequence += count; // every message of the run has its own number: a late one is never taken for this round's
         return Round.RunAsync(system, subscribers, first, count, publishers, pace, cancellationToken);
+    }
+
+    private RateResult Logged(RateResult rate)
+    {
+        log.WriteLine(
+            $"  {system.Title} change rate: {rate.Offered} offered, {rate.Sent} sent, {rate.Accepted} accepted in {rate.Publishing.TotalSeconds:0.00} s = {rate.AcceptedPerSecond:0} /s "
+            + $"({rate.FailedRequests} of {rate.Requests} requests failed{(rate.FirstRefusal is { } refusal ? ": " + refusal : string.Empty)}); "
+            + $"{rate.Delivered}/{rate.Expected} delivered ({rate.Duplicates} duplicated, {rate.OutOfOrder} out of order, {rate.Stray} stray), "
+            + $"{rate.DeliveredToAll} to every subscriber in {rate.Elapsed.TotalSeconds:0.00} s = {rate.SustainedPerSecond:0} /s; "
+            + $"p50 {rate.LatencyP50:0.0} ms, p99 {rate.LatencyP99:0.0} ms; drain {rate.Drain.TotalMilliseconds:0} ms{(rate.DrainTimedOut ? " (timed out)" : string.Empty)}");
+        return rate;
     }
 
     private RoundResult Logged(string name, RoundResult round)

@@ -54,10 +54,43 @@ internal static class ResultTable
         Number("messages per WebSocket message (packing)", "rounds", result => Percentiles.Median(result.Bursts.Select(round => round.DeliveriesPerFrame)), "0.00");
         Number("load generator CPU per delivery, µs (burst; this process)", "rounds",
             result => Percentiles.Median(result.Bursts.Select(round => round.LoadGeneratorCpu * 1e6 / round.Delivered)), "0.00");
+        if (options.Rate > 0)
+        {
+            void RateNumber(string measure, Func<RateResult, double> value, string format) => Number("change rate: " + measure, "rate", result => result.Rate is { } rate ? value(rate) : double.NaN, format);
+            Text($"change rate: subscribers per instance ({options.RateSubscribers})", "rate", result => result.RateSpread);
+            RateNumber($"{options.Rate:N0} changes/s offered for {options.RateSeconds} s (≤ {options.RateBatch} per request, ≤ {RateRound.InFlight} in flight); accepted, changes/s",
+                rate => rate.AcceptedPerSecond, "N0");
+            RateNumber("sustained: changes at every subscriber ÷ (first publish → last receipt), changes/s", rate => rate.SustainedPerSecond, "N0");
+            RateNumber("publish→receipt p50, ms", rate => rate.LatencyP50, "0.0");
+            RateNumber("publish→receipt p99, ms", rate => rate.LatencyP99, "0.0");
+            RateNumber("commit→receipt p50, ms (RealtimeSync only)", rate => rate.CommitP50, "0");
+            RateNumber("commit→receipt p99, ms (RealtimeSync only)", rate => rate.CommitP99, "0");
+            RateNumber("drain: last publish answered → last receipt, ms", rate => rate.Drain.TotalMilliseconds, "0");
+            RateNumber($"publisher behind schedule, at most, ms (a change waits up to {RateRound.SliceMilliseconds} ms for its slice)", rate => rate.MaxScheduleLagMs, "0");
+            Text("change rate: delivered / expected (missing, duplicated, out of order)", "rate", result => result.Rate is { } rate
+                ? string.Create(Invariant, $"{rate.Delivered:N0} / {rate.Expected:N0} ({rate.Missing:N0}, {rate.Duplicates:N0}, {rate.OutOfOrder:N0})")
+                  + (rate.DrainTimedOut ? $"; still missing {RateRound.DrainLimitSeconds} s after the last answer" : string.Empty)
+                : null);
+            Text("change rate: changes refused / sent (failed requests), unsent", "rate", result => result.Rate is { } rate
+                ? string.Create(Invariant, $"{rate.Refused:N0} / {rate.Sent:N0} ({rate.FailedRequests} of {rate.Requests:N0}), {rate.Unsent:N0}")
+                : null);
+        }
 
         var report = new StringBuilder();
         report.AppendLine(rows.ToString());
         report.AppendLine(CultureInfo.InvariantCulture, $"Medians of {options.Rounds} round(s). Ratios are RealtimeSync's value divided by the other system's.");
+        if (options.Rate > 0)
+        {
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture,
+                $"Change rate: one round per system, on {options.RateSubscribers} subscribers of its own. Every {RateRound.SliceMilliseconds} ms the publisher sends the changes due "
+                + $"by then, in requests of at most {options.RateBatch}, at most {RateRound.InFlight} unanswered. The peers take them as `POST /publish-batch` (one message per "
+                + $"line, published one after another); RealtimeSync as `POST /api/records/_batch` through the gateway (PUTs to 100 records of `tbench`, applied in "
+                + $"order, a result each). Accepted: changes the system took ÷ (first request sent → last answered). Sustained counts only changes that reached every "
+                + $"subscriber. Out of order: behind an earlier message of the same request (every system) or of the same topic (RealtimeSync's offsets). "
+                + $"Deliveries are counted until {RateRound.DrainLimitSeconds} s after the last answer.");
+        }
+
         AppendFailures(report, results);
         AppendMemory(report, results);
         AppendCpu(report, results);
@@ -105,6 +138,11 @@ internal static class ResultTable
             foreach (var (phase, reason) in result.PhaseFailures)
             {
                 report.AppendLine(CultureInfo.InvariantCulture, $"- **{result.Title}, {phase} failed**: {reason}");
+            }
+
+            if (result.Rate is { FirstRefusal: { } refusal } rate)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"- **{result.Title}, change rate**: {rate.Refused:N0} changes refused; the first: {refusal}");
             }
         }
 
