@@ -67,6 +67,12 @@ internal sealed record RateResult
 
     public required double CommitP99 { get; init; }
 
+    /// <summary>What each server process spent in CPU during the round (publishing and draining).</summary>
+    public required IReadOnlyList<CpuShare> Cpu { get; init; }
+
+    /// <summary>CPU seconds this process (publisher and subscribers) spent during the round.</summary>
+    public required double LoadGeneratorCpu { get; init; }
+
     public int Unsent => Offered - Sent;
 
     public int Refused => Sent - Accepted;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RealtimeSync.Bench.SideBySide.Load;
+using RealtimeSync.Bench.SideBySide.Processes;
 using RealtimeSync.Bench.SideBySide.Systems;
 
 namespace RealtimeSync.Bench.SideBySide.Measures;
@@ -28,6 +29,9 @@ internal static class RateRound
         var requestOf = new int[offered];
         var tallies = subscribers.Count(first, offered, requestOf);
         PublishedBatch[] batches;
+        var processes = system.Processes();
+        var cpuBefore = processes.Select(process => ProcFs.CpuSeconds(process.Pid)).ToArray();
+        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         bool timedOut;
         try
@@ -40,6 +44,8 @@ internal static class RateRound
             subscribers.StopCounting();
         }
 
+        var cpu = processes.Select((process, i) => new CpuShare(process, ProcFs.CpuSeconds(process.Pid) - cpuBefore[i])).ToList();
+        var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
         var accepted = Accepted(batches, offered);
         var seen = tallies.Select(tally => tally.Seen()).ToList();
         var (delivered, deliveredToAll) = (0L, 0);
@@ -86,6 +92,8 @@ internal static class RateRound
             LatencyP99 = Percentiles.Of(latencies, 0.99),
             CommitP50 = Percentiles.Of(commits, 0.50),
             CommitP99 = Percentiles.Of(commits, 0.99),
+            Cpu = cpu,
+            LoadGeneratorCpu = ownCpu,
         };
     }
 

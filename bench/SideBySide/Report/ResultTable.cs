@@ -169,23 +169,29 @@ internal static class ResultTable
 
     private static void AppendCpu(StringBuilder report, IReadOnlyList<SystemResult> results)
     {
-        report.AppendLine("CPU during the burst rounds, by process (utime + stime from /proc/<pid>/stat, all rounds together):");
+        AppendCpu(report, "the burst rounds", "delivery", results.Where(result => result.Bursts.Count > 0)
+            .Select(result => (result, result.Bursts.SelectMany(round => round.Cpu), result.Bursts.Sum(round => round.LoadGeneratorCpu), result.Bursts.Sum(round => round.Delivered))));
+        AppendCpu(report, "the change-rate round", "change accepted", results.Where(result => result.Rate is { Accepted: > 0 })
+            .Select(result => (result, result.Rate!.Cpu.AsEnumerable(), result.Rate.LoadGeneratorCpu, (long)result.Rate.Accepted)));
+    }
+
+    private static void AppendCpu(
+        StringBuilder report, string during, string unit, IEnumerable<(SystemResult Result, IEnumerable<CpuShare> Cpu, double OwnSeconds, long Count)> rows)
+    {
+        report.AppendLine(CultureInfo.InvariantCulture, $"CPU during {during}, by process (utime + stime from /proc/<pid>/stat, all rounds together):");
         report.AppendLine();
-        report.AppendLine("| system | process | pids | counted in | CPU, s | µs per delivery |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| system | process | pids | counted in | CPU, s | µs per {unit} |");
         report.AppendLine("|---|---|---|---|---:|---:|");
-        foreach (var result in results.Where(result => result.Bursts.Count > 0))
+        foreach (var (result, cpu, ownSeconds, count) in rows)
         {
-            var delivered = result.Bursts.Sum(round => round.Delivered);
-            var shares = result.Bursts.SelectMany(round => round.Cpu).GroupBy(share => (share.Process.Name, share.Process.Role));
-            foreach (var group in shares.OrderBy(group => group.Key.Role).ThenByDescending(group => group.Sum(share => share.Seconds)))
+            foreach (var group in cpu.GroupBy(share => (share.Process.Name, share.Process.Role)).OrderBy(group => group.Key.Role).ThenByDescending(group => group.Sum(share => share.Seconds)))
             {
                 var pids = string.Join(", ", group.Select(share => share.Process.Pid).Distinct().Take(4)) + (group.Select(share => share.Process.Pid).Distinct().Count() > 4 ? ", …" : string.Empty);
                 var seconds = group.Sum(share => share.Seconds);
-                report.AppendLine(CultureInfo.InvariantCulture, $"| {result.Title} | {group.Key.Name} | {pids} | {Counted(group.Key.Role)} | {seconds:0.00} | {seconds * 1e6 / delivered:0.00} |");
+                report.AppendLine(CultureInfo.InvariantCulture, $"| {result.Title} | {group.Key.Name} | {pids} | {Counted(group.Key.Role)} | {seconds:0.00} | {seconds * 1e6 / count:0.00} |");
             }
 
-            var ownSeconds = result.Bursts.Sum(round => round.LoadGeneratorCpu);
-            report.AppendLine(CultureInfo.InvariantCulture, $"| {result.Title} | this process (load generator) | {Environment.ProcessId} | nothing | {ownSeconds:0.00} | {ownSeconds * 1e6 / delivered:0.00} |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {result.Title} | this process (load generator) | {Environment.ProcessId} | nothing | {ownSeconds:0.00} | {ownSeconds * 1e6 / count:0.00} |");
         }
 
         report.AppendLine();
