@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using RealtimeSync.Gateway;
 using RealtimeSync.Gateway.Backoffice;
 using RealtimeSync.Gateway.Forwarding;
@@ -12,6 +14,7 @@ public static class GatewayExtensions
     {
         // The gateway reads the token only to know whom to rate-limit; each service authorizes for itself.
         builder.AddDefaultAuthentication();
+        builder.Services.AddSingleton<IPostConfigureOptions<JwtBearerOptions>, RateLimitedTokens>();
         // Redis only backs the rate limiter, which lets requests through while Redis is away: it must not take
         // the gateway out of rotation, so it is no readiness check here.
         builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);

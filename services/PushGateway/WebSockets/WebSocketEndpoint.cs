@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using RealtimeSync.Contracts.Documents;
@@ -49,6 +50,10 @@ public static class WebSocketEndpoint
 
         var connection = new ClientConnection(id, subscriber, settings.SendQueueLimit, AsIs.Instance);
         var session = SessionToken.Of(http.User, TimeProvider.System);
+
+        // The connection keeps its HttpContext for its whole life, and with it the validated token and its claims:
+        // what it needs of them is in subscriber and session now (a refreshed token replaces the session's).
+        http.User = new ClaimsPrincipal(new ClaimsIdentity());
         var presence = members.For(connection);
         registry.Add(connection);
 
