@@ -47,6 +47,9 @@ internal sealed record BenchOptions
     /// <summary>At most this many changes per publish request in the change-rate round; merge-api takes at most 500 per batch.</summary>
     public int RateBatch { get; init; } = 100;
 
+    /// <summary>Idle connections on the first instance alone, straight to it (issue 12: 10,000), then a few paced messages to each; 0 skips.</summary>
+    public int OneInstance { get; init; } = 10000;
+
     /// <summary>The changes one change-rate round offers; each subscriber keeps a flag and a latency per change.</summary>
     public long RateChanges => (long)Rate * RateSeconds;
 
@@ -70,6 +73,7 @@ internal sealed record BenchOptions
                 "--rate" => options with { Rate = Positive(args[i], value, allowZero: true) },
                 "--rate-seconds" => options with { RateSeconds = Positive(args[i], value) },
                 "--rate-subscribers" => options with { RateSubscribers = Positive(args[i], value) },
+                "--one-instance" => options with { OneInstance = Positive(args[i], value, allowZero: true) },
                 "--rate-batch" => options with { RateBatch = AtMost(args[i], Positive(args[i], value), MaxRateBatch, "merge-api's MaxBatchOperations") },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };

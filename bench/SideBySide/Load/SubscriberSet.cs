@@ -17,7 +17,7 @@ internal sealed class SubscriberSet : IAsyncDisposable
     /// <summary>How they spread over the instances, e.g. "500 + 500".</summary>
     public string Spread => string.Join(" + ", _subscribers.GroupBy(subscriber => subscriber.Instance).OrderBy(group => group.Key).Select(group => group.Count()));
 
-    public static async Task<SubscriberSet> ConnectAsync(ISystemUnderTest system, string phase, int count, CancellationToken cancellationToken)
+    public static async Task<SubscriberSet> ConnectAsync(ISystemUnderTest system, string phase, int count, CancellationToken cancellationToken, bool firstInstance = false)
     {
         var subscribers = new List<Subscriber>(count);
         try
@@ -26,7 +26,7 @@ internal sealed class SubscriberSet : IAsyncDisposable
             {
                 subscribers.AddRange(await Task.WhenAll(batch.Select(index =>
                 {
-                    var (uri, instance) = system.Endpoint(index, phase);
+                    var (uri, instance) = firstInstance ? system.FirstInstanceEndpoint(index, phase) : system.Endpoint(index, phase);
                     return Subscriber.ConnectAsync(uri, instance, system.Dialect, cancellationToken);
                 })));
             }

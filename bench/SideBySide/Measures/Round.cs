@@ -69,6 +69,7 @@ internal static class Round
             Elapsed = Stopwatch.GetElapsedTime(started, Math.Max(lastReceipt, started + 1)),
             LatencyP50 = Percentiles.Of(latencies, 0.50),
             LatencyP99 = Percentiles.Of(latencies, 0.99),
+            LatencyMax = Percentiles.Of(latencies, 1.0),
             CommitP50 = Percentiles.Of(commits, 0.50),
             CommitP99 = Percentiles.Of(commits, 0.99),
             WriteP50 = Percentiles.Of(writes.Order().ToArray(), 0.50),

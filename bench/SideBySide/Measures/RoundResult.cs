@@ -33,6 +33,9 @@ internal sealed record RoundResult
 
     public required double LatencyP99 { get; init; }
 
+    /// <summary>The latest receipt of the round, publish → receipt, ms.</summary>
+    public required double LatencyMax { get; init; }
+
     /// <summary>RealtimeSync: from merge-api's commit to the receipt; NaN for the peers.</summary>
     public required double CommitP50 { get; init; }
 

@@ -27,5 +27,10 @@ internal sealed class SystemResult(string name, string title)
     /// <summary>The change-rate round, when it ran (<c>--rate</c> above 0) and did not fail.</summary>
     public RateResult? Rate { get; set; }
 
+    /// <summary>The paced messages to <see cref="BenchOptions.OneInstance"/> idle connections on the first instance alone, and how many stayed open.</summary>
+    public RoundResult? OneInstance { get; set; }
+
+    public int OneInstanceOpen { get; set; }
+
     public string? CountingNote { get; set; }
 }

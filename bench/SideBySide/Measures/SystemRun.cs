@@ -11,6 +11,7 @@ namespace RealtimeSync.Bench.SideBySide.Measures;
 internal sealed class SystemRun(ISystemUnderTest system, BenchOptions options, TextWriter log)
 {
     private const int WarmUpSubscribers = 50;
+    private const int OneInstanceMessages = 5;
     private long _nextSequence;
 
     public async Task<SystemResult> RunAsync(CancellationToken cancellationToken)
@@ -56,6 +57,18 @@ internal sealed class SystemRun(ISystemUnderTest system, BenchOptions options, T
                     var first = _nextSequence;
                     _nextSequence += options.RateChanges;
                     result.Rate = Logged(await RateRound.RunAsync(system, subscribers, first, options, cancellationToken));
+                }, cancellationToken);
+            }
+
+            if (options.OneInstance > 0)
+            {
+                await PhaseAsync(result, "one instance", async () =>
+                {
+                    // Straight to one instance: through RealtimeSync's gateway each connection takes two of its descriptors.
+                    log.WriteLine($"  {system.Title}: connecting {options.OneInstance} idle connections to its first instance...");
+                    await using var crowd = await SubscriberSet.ConnectAsync(system, "one", options.OneInstance, cancellationToken, firstInstance: true);
+                    result.OneInstanceOpen = crowd.Open;
+                    result.OneInstance = Logged("one instance", await RoundAsync(crowd, OneInstanceMessages, 1, TimeSpan.FromSeconds(1), cancellationToken));
                 }, cancellationToken);
             }
         }

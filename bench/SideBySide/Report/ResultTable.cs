@@ -54,6 +54,15 @@ internal static class ResultTable
         Number("messages per WebSocket message (packing)", "rounds", result => Percentiles.Median(result.Bursts.Select(round => round.DeliveriesPerFrame)), "0.00");
         Number("load generator CPU per delivery, µs (burst; this process)", "rounds",
             result => Percentiles.Median(result.Bursts.Select(round => round.LoadGeneratorCpu * 1e6 / round.Delivered)), "0.00");
+        if (options.OneInstance > 0)
+        {
+            Text($"one instance: {options.OneInstance:N0} idle connections straight to it, still open", "one instance", result => result.OneInstance is null ? null : $"{result.OneInstanceOpen:N0}");
+            Number("one instance: 5 messages 1 s apart to each, publish→receipt p50, ms", "one instance", result => result.OneInstance?.LatencyP50 ?? double.NaN, "0.0");
+            Number("one instance: publish→receipt p99, ms", "one instance", result => result.OneInstance?.LatencyP99 ?? double.NaN, "0.0");
+            Number("one instance: publish→receipt, the latest receipt, ms", "one instance", result => result.OneInstance?.LatencyMax ?? double.NaN, "0.0");
+            Text("one instance: delivered / expected (missing, duplicated, out of order)", "one instance", result => result.OneInstance is { } round ? Completeness([round]) : null);
+        }
+
         if (options.Rate > 0)
         {
             void RateNumber(string measure, Func<RateResult, double> value, string format) => Number("change rate: " + measure, "rate", result => result.Rate is { } rate ? value(rate) : double.NaN, format);

@@ -22,6 +22,9 @@ internal interface ISystemUnderTest : IAsyncDisposable
     /// <summary>Where subscriber <paramref name="index"/> of a phase connects, and the instance it is meant for ("?" when the system picks).</summary>
     (Uri Uri, string Instance) Endpoint(int index, string phase);
 
+    /// <summary>Where subscriber <paramref name="index"/> connects straight to the first instance: nothing between them, not even a gateway.</summary>
+    (Uri Uri, string Instance) FirstInstanceEndpoint(int index, string phase);
+
     /// <summary>Its server processes as they are now, each with its place on the path.</summary>
     IReadOnlyList<ServerProcess> Processes();
 

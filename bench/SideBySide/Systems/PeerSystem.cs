@@ -44,6 +44,8 @@ internal sealed class PeerSystem(PeerProgram program, PrivateRedis redis) : ISys
         return (new Uri($"ws://127.0.0.1:{port}{program.SocketPath}"), $":{port}");
     }
 
+    public (Uri Uri, string Instance) FirstInstanceEndpoint(int index, string phase) => Endpoint(0, phase);
+
     public IReadOnlyList<ServerProcess> Processes() =>
     [
         .. _instances.Select(instance => new ServerProcess($"{Title} :{instance.Port}", instance.Process.Pid, PathRole.Connections)),

@@ -54,6 +54,15 @@ internal sealed class RealtimeSyncSystem : ISystemUnderTest
         return (new UriBuilder(App.Gateway) { Scheme = "ws", Path = "/ws", Query = "access_token=" + Uri.EscapeDataString(token) }.Uri, "?");
     }
 
+    /// <summary>push-gateway-1's own address: this many connections through the gateway would pass its descriptor limit (two per connection).</summary>
+    public (Uri Uri, string Instance) FirstInstanceEndpoint(int index, string phase)
+    {
+        var token = App.Token($"bench-{phase}-{index}", "viewer");
+        var port = App.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>()
+            .First(resource => resource.Name.StartsWith("push-gateway", StringComparison.Ordinal)).GetEndpoint("http").Port;
+        return (new UriBuilder("ws", "127.0.0.1", port, "/ws") { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri, "?");
+    }
+
     /// <summary>
     /// Every process below the DCP API server that this process started (it watches this process, and lives outside
     /// its tree), named by command line: another engineer's system may run on the machine at the same time.
