@@ -24,19 +24,27 @@ public static class FrameSender
             await foreach (var frame in connection.Frames.ReadAllAsync(stopSending))
             {
                 stopSending.ThrowIfCancellationRequested(); // ended: close now instead of sending out the queue first
-                stalled.CancelAfter(stallLimit);
                 using var batch = FrameBatch.Pack(frame, connection.Frames, lines);
                 try
                 {
                     // The socket copies the bytes into its own frame before this returns, so the batch's buffer goes back even if it throws.
-                    await socket.SendAsync(batch.Bytes, WebSocketMessageType.Text, endOfMessage: true, stalled.Token);
+                    var send = socket.SendAsync(batch.Bytes, WebSocketMessageType.Text, endOfMessage: true, stalled.Token);
+                    if (send.IsCompleted)
+                    {
+                        await send; // the usual case, taken by the transport's buffer: no timer to set and reset
+                    }
+                    else
+                    {
+                        // Only a send that waits (the client reads slowly, the buffer is full) is timed.
+                        stalled.CancelAfter(stallLimit);
+                        await send;
+                        stalled.CancelAfter(Timeout.InfiniteTimeSpan);
+                    }
                 }
                 catch (OperationCanceledException)
                 {
                     return; // the client stopped reading, or left, or the server stops mid-send: the socket is aborted
                 }
-
-                stalled.CancelAfter(Timeout.InfiniteTimeSpan);
             }
         }
         catch (OperationCanceledException) when (connection.Ended == EndReason.Overflow)
