@@ -42,12 +42,8 @@ internal sealed record RateResult
     /// <summary>Changes that every subscriber received.</summary>
     public required int DeliveredToAll { get; init; }
 
-    public required long Duplicates { get; init; }
-
-    public required long Stray { get; init; }
-
-    /// <summary>Messages behind an earlier one of their publish request (every system) or of their topic (RealtimeSync's offsets).</summary>
-    public required long OutOfOrder { get; init; }
+    /// <summary>What came twice, unasked or out of order, and how late.</summary>
+    public required Receipts Receipts { get; init; }
 
     /// <summary>From the first request sent to the last receipt.</summary>
     public required TimeSpan Elapsed { get; init; }
@@ -57,15 +53,6 @@ internal sealed record RateResult
 
     /// <summary>Whether the wait for the last deliveries ran out with some still missing.</summary>
     public required bool DrainTimedOut { get; init; }
-
-    public required double LatencyP50 { get; init; }
-
-    public required double LatencyP99 { get; init; }
-
-    /// <summary>RealtimeSync: from merge-api's commit to the receipt; NaN for the peers.</summary>
-    public required double CommitP50 { get; init; }
-
-    public required double CommitP99 { get; init; }
 
     /// <summary>What each server process spent in CPU during the round (publishing and draining).</summary>
     public required IReadOnlyList<CpuShare> Cpu { get; init; }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using RealtimeSync.Bench.SideBySide.Load;
-using RealtimeSync.Bench.SideBySide.Processes;
 using RealtimeSync.Bench.SideBySide.Systems;
 
 namespace RealtimeSync.Bench.SideBySide.Measures;
@@ -29,9 +28,7 @@ internal static class RateRound
         var requestOf = new int[offered];
         var tallies = subscribers.Count(first, offered, requestOf);
         PublishedBatch[] batches;
-        var processes = system.Processes();
-        var cpuBefore = processes.Select(process => ProcFs.CpuSeconds(process.Pid)).ToArray();
-        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpuMeter = CpuMeter.Start(system);
         var start = Stopwatch.GetTimestamp();
         bool timedOut;
         try
@@ -44,8 +41,7 @@ internal static class RateRound
             subscribers.StopCounting();
         }
 
-        var cpu = processes.Select((process, i) => new CpuShare(process, ProcFs.CpuSeconds(process.Pid) - cpuBefore[i])).ToList();
-        var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
+        var (cpu, ownCpu) = cpuMeter.Read();
         var accepted = Accepted(batches, offered);
         var seen = tallies.Select(tally => tally.Seen()).ToList();
         var (delivered, deliveredToAll) = (0L, 0);
@@ -64,8 +60,6 @@ internal static class RateRound
         var firstSent = batches.Length == 0 ? start : batches.Min(batch => batch.SentAt);
         var lastAnswer = LastAnswer(batches);
         var lastReceipt = Math.Max(tallies.Max(tally => tally.LastReceivedAt), firstSent + 1);
-        var latencies = tallies.SelectMany(tally => tally.Latencies()).Order().ToArray();
-        var commits = tallies.SelectMany(tally => tally.CommitLatencies()).Order().ToArray();
         return new RateResult
         {
             Subscribers = tallies.Count,
@@ -82,16 +76,10 @@ internal static class RateRound
                 : batches.Max(batch => Stopwatch.GetElapsedTime(start, batch.SentAt).TotalMilliseconds - (batch.From * 1000.0 / options.Rate)),
             Delivered = delivered,
             DeliveredToAll = deliveredToAll,
-            Duplicates = tallies.Sum(tally => (long)tally.Duplicates),
-            Stray = tallies.Sum(tally => (long)tally.Stray),
-            OutOfOrder = tallies.Sum(tally => (long)tally.OutOfOrder),
+            Receipts = Receipts.Of(tallies),
             Elapsed = Stopwatch.GetElapsedTime(firstSent, lastReceipt),
             Drain = lastReceipt > lastAnswer ? Stopwatch.GetElapsedTime(lastAnswer, lastReceipt) : TimeSpan.Zero,
             DrainTimedOut = timedOut,
-            LatencyP50 = Percentiles.Of(latencies, 0.50),
-            LatencyP99 = Percentiles.Of(latencies, 0.99),
-            CommitP50 = Percentiles.Of(commits, 0.50),
-            CommitP99 = Percentiles.Of(commits, 0.99),
             Cpu = cpu,
             LoadGeneratorCpu = ownCpu,
         };

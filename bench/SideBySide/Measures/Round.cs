@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using RealtimeSync.Bench.SideBySide.Load;
-using RealtimeSync.Bench.SideBySide.Processes;
 using RealtimeSync.Bench.SideBySide.Systems;
 
 namespace RealtimeSync.Bench.SideBySide.Measures;
@@ -18,9 +17,7 @@ internal static class Round
         ISystemUnderTest system, SubscriberSet subscribers, long first, int count, int publishers, TimeSpan pace, CancellationToken cancellationToken)
     {
         var tallies = subscribers.Count(first, count);
-        var processes = system.Processes();
-        var cpuBefore = processes.Select(process => ProcFs.CpuSeconds(process.Pid)).ToArray();
-        var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpuMeter = CpuMeter.Start(system);
         var writes = new double[count];
         var started = Stopwatch.GetTimestamp();
         try
@@ -51,10 +48,7 @@ internal static class Round
             subscribers.StopCounting();
         }
 
-        var cpu = processes.Select((process, i) => new CpuShare(process, ProcFs.CpuSeconds(process.Pid) - cpuBefore[i])).ToList();
-        var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
-        var latencies = tallies.SelectMany(tally => tally.Latencies()).Order().ToArray();
-        var commits = tallies.SelectMany(tally => tally.CommitLatencies()).Order().ToArray();
+        var (cpu, ownCpu) = cpuMeter.Read();
         var delivered = tallies.Sum(tally => (long)tally.Received);
         var lastReceipt = tallies.Max(tally => tally.LastReceivedAt);
         return new RoundResult
@@ -62,16 +56,9 @@ internal static class Round
             Subscribers = tallies.Count,
             Published = count,
             Delivered = delivered,
-            Duplicates = tallies.Sum(tally => (long)tally.Duplicates),
-            Stray = tallies.Sum(tally => (long)tally.Stray),
-            OutOfOrder = tallies.Sum(tally => (long)tally.OutOfOrder),
+            Receipts = Receipts.Of(tallies),
             Complete = tallies.Count(tally => tally.Missing == 0),
             Elapsed = Stopwatch.GetElapsedTime(started, Math.Max(lastReceipt, started + 1)),
-            LatencyP50 = Percentiles.Of(latencies, 0.50),
-            LatencyP99 = Percentiles.Of(latencies, 0.99),
-            LatencyMax = Percentiles.Of(latencies, 1.0),
-            CommitP50 = Percentiles.Of(commits, 0.50),
-            CommitP99 = Percentiles.Of(commits, 0.99),
             WriteP50 = Percentiles.Of(writes.Order().ToArray(), 0.50),
             BytesPerDelivery = delivered == 0 ? double.NaN : tallies.Sum(tally => tally.FrameBytes) / (double)delivered,
             DeliveriesPerFrame = delivered / (double)Math.Max(1, tallies.Sum(tally => (long)tally.Frames)),

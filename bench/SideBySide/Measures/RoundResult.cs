@@ -13,13 +13,8 @@ internal sealed record RoundResult
 
     public required long Delivered { get; init; }
 
-    public required long Duplicates { get; init; }
-
-    /// <summary>Messages of an earlier round that came during this one.</summary>
-    public required long Stray { get; init; }
-
-    /// <summary>RealtimeSync: messages whose offset did not exceed the previous one on their topic.</summary>
-    public required long OutOfOrder { get; init; }
+    /// <summary>What came twice, unasked or out of order, and how late (publish → receipt; commit → receipt for RealtimeSync, NaN for the peers).</summary>
+    public required Receipts Receipts { get; init; }
 
     /// <summary>Subscribers that got every message of the round.</summary>
     public required int Complete { get; init; }
@@ -28,18 +23,6 @@ internal sealed record RoundResult
     public required TimeSpan Elapsed { get; init; }
 
     public double DeliveriesPerSecond => Delivered / Elapsed.TotalSeconds;
-
-    public required double LatencyP50 { get; init; }
-
-    public required double LatencyP99 { get; init; }
-
-    /// <summary>The latest receipt of the round, publish → receipt, ms.</summary>
-    public required double LatencyMax { get; init; }
-
-    /// <summary>RealtimeSync: from merge-api's commit to the receipt; NaN for the peers.</summary>
-    public required double CommitP50 { get; init; }
-
-    public required double CommitP99 { get; init; }
 
     /// <summary>How long a publish (a peer's POST /publish, RealtimeSync's PUT) took, median.</summary>
     public required double WriteP50 { get; init; }

@@ -113,17 +113,17 @@ internal sealed class SystemRun(ISystemUnderTest system, BenchOptions options, T
         log.WriteLine(
             $"  {system.Title} change rate: {rate.Offered} offered, {rate.Sent} sent, {rate.Accepted} accepted in {rate.Publishing.TotalSeconds:0.00} s = {rate.AcceptedPerSecond:0} /s "
             + $"({rate.FailedRequests} of {rate.Requests} requests failed{(rate.FirstRefusal is { } refusal ? ": " + refusal : string.Empty)}); "
-            + $"{rate.Delivered}/{rate.Expected} delivered ({rate.Duplicates} duplicated, {rate.OutOfOrder} out of order, {rate.Stray} stray), "
+            + $"{rate.Delivered}/{rate.Expected} delivered ({rate.Receipts.Duplicates} duplicated, {rate.Receipts.OutOfOrder} out of order, {rate.Receipts.Stray} stray), "
             + $"{rate.DeliveredToAll} to every subscriber in {rate.Elapsed.TotalSeconds:0.00} s = {rate.SustainedPerSecond:0} /s; "
-            + $"p50 {rate.LatencyP50:0.0} ms, p99 {rate.LatencyP99:0.0} ms; drain {rate.Drain.TotalMilliseconds:0} ms{(rate.DrainTimedOut ? " (timed out)" : string.Empty)}");
+            + $"p50 {rate.Receipts.LatencyP50:0.0} ms, p99 {rate.Receipts.LatencyP99:0.0} ms; drain {rate.Drain.TotalMilliseconds:0} ms{(rate.DrainTimedOut ? " (timed out)" : string.Empty)}");
         return rate;
     }
 
     private RoundResult Logged(string name, RoundResult round)
     {
         log.WriteLine(
-            $"  {system.Title} {name}: {round.Delivered}/{round.Expected} delivered ({round.Duplicates} duplicated, {round.OutOfOrder} out of order, {round.Stray} stray) "
-            + $"in {round.Elapsed.TotalSeconds:0.00} s = {round.DeliveriesPerSecond:0} /s; p50 {round.LatencyP50:0.0} ms, p99 {round.LatencyP99:0.0} ms; "
+            $"  {system.Title} {name}: {round.Delivered}/{round.Expected} delivered ({round.Receipts.Duplicates} duplicated, {round.Receipts.OutOfOrder} out of order, {round.Receipts.Stray} stray) "
+            + $"in {round.Elapsed.TotalSeconds:0.00} s = {round.DeliveriesPerSecond:0} /s; p50 {round.Receipts.LatencyP50:0.0} ms, p99 {round.Receipts.LatencyP99:0.0} ms; "
             + $"CPU {round.FanOutMicrosPerDelivery:0.0} µs/delivery (fan-out), {round.SystemMicrosPerDelivery:0.0} (system)");
         return round;
     }

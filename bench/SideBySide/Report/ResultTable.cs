@@ -39,10 +39,10 @@ internal static class ResultTable
         Text("burst: delivered / expected (missing, duplicated, out of order), all rounds", "rounds", result => Completeness(result.Bursts));
         Number("burst: publish (RealtimeSync: PUT) p50, ms", "rounds", result => Percentiles.Median(result.Bursts.Select(round => round.WriteP50)), "0.0");
         Number($"paced ({options.Paced} msgs, {options.PaceMilliseconds} ms apart): publish→receipt p50, ms", "rounds",
-            result => Percentiles.Median(result.Paced.Select(round => round.LatencyP50)), "0.0");
-        Number("paced: publish→receipt p99, ms", "rounds", result => Percentiles.Median(result.Paced.Select(round => round.LatencyP99)), "0.0");
-        Number("paced: commit→receipt p50, ms (RealtimeSync only)", "rounds", result => Percentiles.Median(result.Paced.Select(round => round.CommitP50)), "0");
-        Number("paced: commit→receipt p99, ms (RealtimeSync only)", "rounds", result => Percentiles.Median(result.Paced.Select(round => round.CommitP99)), "0");
+            result => Percentiles.Median(result.Paced.Select(round => round.Receipts.LatencyP50)), "0.0");
+        Number("paced: publish→receipt p99, ms", "rounds", result => Percentiles.Median(result.Paced.Select(round => round.Receipts.LatencyP99)), "0.0");
+        Number("paced: commit→receipt p50, ms (RealtimeSync only)", "rounds", result => Percentiles.Median(result.Paced.Select(round => round.Receipts.CommitP50)), "0");
+        Number("paced: commit→receipt p99, ms (RealtimeSync only)", "rounds", result => Percentiles.Median(result.Paced.Select(round => round.Receipts.CommitP99)), "0");
         Text("paced: delivered / expected (missing, duplicated, out of order), all rounds", "rounds", result => Completeness(result.Paced));
         Number($"memory per idle connection, KiB ({options.Idle} idle)", "memory", result => result.Memory?.KiBPerConnection ?? double.NaN, "0.0");
         Text("idle connections still open when measured; spread", "memory", result => result.Memory is { } memory
@@ -57,9 +57,9 @@ internal static class ResultTable
         if (options.OneInstance > 0)
         {
             Text($"one instance: {options.OneInstance:N0} idle connections straight to it, still open", "one instance", result => result.OneInstance is null ? null : $"{result.OneInstanceOpen:N0}");
-            Number("one instance: 5 messages 1 s apart to each, publish→receipt p50, ms", "one instance", result => result.OneInstance?.LatencyP50 ?? double.NaN, "0.0");
-            Number("one instance: publish→receipt p99, ms", "one instance", result => result.OneInstance?.LatencyP99 ?? double.NaN, "0.0");
-            Number("one instance: publish→receipt, the latest receipt, ms", "one instance", result => result.OneInstance?.LatencyMax ?? double.NaN, "0.0");
+            Number("one instance: 5 messages 1 s apart to each, publish→receipt p50, ms", "one instance", result => result.OneInstance?.Receipts.LatencyP50 ?? double.NaN, "0.0");
+            Number("one instance: publish→receipt p99, ms", "one instance", result => result.OneInstance?.Receipts.LatencyP99 ?? double.NaN, "0.0");
+            Number("one instance: publish→receipt, the latest receipt, ms", "one instance", result => result.OneInstance?.Receipts.LatencyMax ?? double.NaN, "0.0");
             Text("one instance: delivered / expected (missing, duplicated, out of order)", "one instance", result => result.OneInstance is { } round ? Completeness([round]) : null);
         }
 
@@ -70,14 +70,14 @@ internal static class ResultTable
             RateNumber($"{options.Rate:N0} changes/s offered for {options.RateSeconds} s (≤ {options.RateBatch} per request, ≤ {RateRound.InFlight} in flight); accepted, changes/s",
                 rate => rate.AcceptedPerSecond, "N0");
             RateNumber("sustained: changes at every subscriber ÷ (first publish → last receipt), changes/s", rate => rate.SustainedPerSecond, "N0");
-            RateNumber("publish→receipt p50, ms", rate => rate.LatencyP50, "0.0");
-            RateNumber("publish→receipt p99, ms", rate => rate.LatencyP99, "0.0");
-            RateNumber("commit→receipt p50, ms (RealtimeSync only)", rate => rate.CommitP50, "0");
-            RateNumber("commit→receipt p99, ms (RealtimeSync only)", rate => rate.CommitP99, "0");
+            RateNumber("publish→receipt p50, ms", rate => rate.Receipts.LatencyP50, "0.0");
+            RateNumber("publish→receipt p99, ms", rate => rate.Receipts.LatencyP99, "0.0");
+            RateNumber("commit→receipt p50, ms (RealtimeSync only)", rate => rate.Receipts.CommitP50, "0");
+            RateNumber("commit→receipt p99, ms (RealtimeSync only)", rate => rate.Receipts.CommitP99, "0");
             RateNumber("drain: last publish answered → last receipt, ms", rate => rate.Drain.TotalMilliseconds, "0");
             RateNumber($"publisher behind schedule, at most, ms (a change waits up to {RateRound.SliceMilliseconds} ms for its slice)", rate => rate.MaxScheduleLagMs, "0");
             Text("change rate: delivered / expected (missing, duplicated, out of order)", "rate", result => result.Rate is { } rate
-                ? string.Create(Invariant, $"{rate.Delivered:N0} / {rate.Expected:N0} ({rate.Missing:N0}, {rate.Duplicates:N0}, {rate.OutOfOrder:N0})")
+                ? string.Create(Invariant, $"{rate.Delivered:N0} / {rate.Expected:N0} ({rate.Missing:N0}, {rate.Receipts.Duplicates:N0}, {rate.Receipts.OutOfOrder:N0})")
                   + (rate.DrainTimedOut ? $"; still missing {RateRound.DrainLimitSeconds} s after the last answer" : string.Empty)
                 : null);
             Text("change rate: changes refused / sent (failed requests), unsent", "rate", result => result.Rate is { } rate
@@ -133,7 +133,7 @@ internal static class ResultTable
     private static string? Completeness(IReadOnlyList<RoundResult> rounds) => rounds.Count == 0
         ? null
         : string.Create(Invariant,
-            $"{rounds.Sum(round => round.Delivered):N0} / {rounds.Sum(round => round.Expected):N0} ({rounds.Sum(round => round.Missing):N0}, {rounds.Sum(round => round.Duplicates):N0}, {rounds.Sum(round => round.OutOfOrder):N0})");
+            $"{rounds.Sum(round => round.Delivered):N0} / {rounds.Sum(round => round.Expected):N0} ({rounds.Sum(round => round.Missing):N0}, {rounds.Sum(round => round.Receipts.Duplicates):N0}, {rounds.Sum(round => round.Receipts.OutOfOrder):N0})");
 
     private static void AppendFailures(StringBuilder report, IReadOnlyList<SystemResult> results)
     {

@@ -19,6 +19,7 @@ internal sealed class RealtimeSyncSystem : ISystemUnderTest
     private RealtimeSyncApp? _app;
     private RealtimeSyncPublisher? _publisher;
     private int? _proxy;
+    private Uri? _firstInstance;
 
     public string Name => "realtimesync";
 
@@ -48,20 +49,18 @@ internal sealed class RealtimeSyncSystem : ISystemUnderTest
         FindProxy(SubscriberPathEndpoints(_app));
     }
 
-    public (Uri Uri, string Instance) Endpoint(int index, string phase)
-    {
-        var token = App.Token($"bench-{phase}-{index}", "viewer");
-        return (new UriBuilder(App.Gateway) { Scheme = "ws", Path = "/ws", Query = "access_token=" + Uri.EscapeDataString(token) }.Uri, "?");
-    }
+    public (Uri Uri, string Instance) Endpoint(int index, string phase) => (SocketUri(App.Gateway, index, phase), "?");
 
     /// <summary>push-gateway-1's own address: this many connections through the gateway would pass its descriptor limit (two per connection).</summary>
     public (Uri Uri, string Instance) FirstInstanceEndpoint(int index, string phase)
     {
-        var token = App.Token($"bench-{phase}-{index}", "viewer");
-        var port = App.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>()
-            .First(resource => resource.Name.StartsWith("push-gateway", StringComparison.Ordinal)).GetEndpoint("http").Port;
-        return (new UriBuilder("ws", "127.0.0.1", port, "/ws") { Query = "access_token=" + Uri.EscapeDataString(token) }.Uri, "?");
+        _firstInstance ??= new Uri($"http://127.0.0.1:{SubscriberPathEndpoints(App).First(endpoint => endpoint.What.StartsWith("push-gateway", StringComparison.Ordinal)).Port}");
+        return (SocketUri(_firstInstance, index, phase), "?");
     }
+
+    /// <summary>A viewer's <c>/ws</c> at <paramref name="server"/>, with a token of its own per subscriber.</summary>
+    private Uri SocketUri(Uri server, int index, string phase) =>
+        new UriBuilder(server) { Scheme = "ws", Path = "/ws", Query = "access_token=" + Uri.EscapeDataString(App.Token($"bench-{phase}-{index}", "viewer")) }.Uri;
 
     /// <summary>
     /// Every process below the DCP API server that this process started (it watches this process, and lives outside

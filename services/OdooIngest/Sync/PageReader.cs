@@ -38,7 +38,6 @@ internal static class PageReader
                 read.Unreadable.ForEach(child =>
                 {
                     unreadableChildren[(relation.Model, child.Id)] = child.Error;
-                    run.Read(relation.Model).Add(child.Id);
                     run.NoteUnreadable(relation.Model, child);
                 });
                 foreach (var row in read.Rows)
@@ -86,12 +85,7 @@ internal static class PageReader
     public static StorePage Children(Run run, ChildRelation relation, List<JsonObject> rows, IReadOnlyList<Unreadable> unreadable)
     {
         var refused = unreadable.Select(child => new Refusal(relation.Model, child.Id, null, child.Error)).ToList();
-        foreach (var child in unreadable)
-        {
-            run.Read(relation.Model).Add(child.Id);
-            run.NoteUnreadable(relation.Model, child);
-        }
-
+        unreadable.ToList().ForEach(child => run.NoteUnreadable(relation.Model, child));
         var units = rows.Select(row =>
         {
             var child = IncomingRecord.FromOdoo(relation.Model, row, OdooRow.Many2One(row, relation.Inverse) ?? 0);

@@ -17,8 +17,12 @@ internal sealed record Run(string Stream, string Database, SyncStreamOptions Opt
     /// <summary>The ids of <paramref name="model"/> this run has read: a later pass of the run skips them.</summary>
     public ReadIds Read(string model) => _read.TryGetValue(model, out var ids) ? ids : _read[model] = new ReadIds();
 
-    /// <summary>Notes that Odoo refused to read a record: a parent of it read later in the run is refused with this error, not read again.</summary>
-    public void NoteUnreadable(string model, Unreadable record) => _refused[(model, record.Id)] = record.Error;
+    /// <summary>Notes that Odoo refused to read a record: it counts as read, and a parent of it read later in the run is refused with this error, not read again.</summary>
+    public void NoteUnreadable(string model, Unreadable record)
+    {
+        Read(model).Add(record.Id);
+        _refused[(model, record.Id)] = record.Error;
+    }
 
     /// <summary>Why Odoo refused to read the record earlier in this run; null if it did not.</summary>
     public string? RefusedError(string model, int id) => _refused.GetValueOrDefault((model, id));
