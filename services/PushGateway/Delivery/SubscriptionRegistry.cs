@@ -6,7 +6,7 @@ namespace RealtimeSync.PushGateway.Delivery;
 public sealed class SubscriptionRegistry
 {
     private readonly ConcurrentDictionary<string, ClientConnection> _connections = new();
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, TopicSubscription>> _byTopic = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TopicSubscribers> _byTopic = new(StringComparer.Ordinal);
     private long _accepted;
 
     public int ConnectionCount => _connections.Count;
@@ -43,14 +43,15 @@ public sealed class SubscriptionRegistry
 
         while (true)
         {
-            var subscribers = _byTopic.GetOrAdd(subscription.Topic, _ => new ConcurrentDictionary<string, TopicSubscription>());
-            subscribers[connection.Id] = subscription;
-
-            // An unsubscribe may have just dropped this topic's (then empty) index: make sure ours is the one in use.
-            if (_byTopic.TryGetValue(subscription.Topic, out var current) && ReferenceEquals(current, subscribers))
+            var subscribers = _byTopic.GetOrAdd(subscription.Topic, _ => new TopicSubscribers());
+            if (subscribers.TryAdd(connection.Id, subscription))
             {
                 return true;
             }
+
+            // A concurrent unsubscribe emptied and retired this set: take it out of the index (if that unsubscribe has
+            // not yet) and add to its successor.
+            _byTopic.TryRemove(KeyValuePair.Create(subscription.Topic, subscribers));
         }
     }
 
@@ -58,7 +59,7 @@ public sealed class SubscriptionRegistry
     public void Unsubscribe(ClientConnection connection, string topic)
     {
         connection.Remove(topic)?.Close();
-        if (_byTopic.TryGetValue(topic, out var subscribers) && subscribers.TryRemove(connection.Id, out _) && subscribers.IsEmpty)
+        if (_byTopic.TryGetValue(topic, out var subscribers) && subscribers.RemoveAndRetireIfEmpty(connection.Id))
         {
             _byTopic.TryRemove(KeyValuePair.Create(topic, subscribers));
         }
