@@ -58,8 +58,10 @@ if (warm)
     Console.WriteLine($"bare fetch over {protocol}, first pass (cold): {coldFetched} records in {coldElapsed.TotalSeconds:0.00} s ({coldFetched / coldElapsed.TotalSeconds:0} records/s)");
 }
 
+var bareCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var (fetched, bareElapsed) = await BareFetchAsync();
-Console.WriteLine($"bare fetch over {protocol}{(warm ? ", second pass (warm)" : string.Empty)}: {fetched} records in {bareElapsed.TotalSeconds:0.00} s ({fetched / bareElapsed.TotalSeconds:0} records/s)");
+var bareCpu = (Process.GetCurrentProcess().TotalProcessorTime - bareCpuBefore).TotalSeconds; // the simulator and its client are both this process
+Console.WriteLine($"bare fetch over {protocol}{(warm ? ", second pass (warm)" : string.Empty)}: {fetched} records in {bareElapsed.TotalSeconds:0.00} s ({fetched / bareElapsed.TotalSeconds:0} records/s), {bareCpu:0.0} CPU-seconds");
 await bareOdoo.DisposeAsync();
 
 await using var odoo = await OdooSimulatorServer.StartAsync(new OdooSimulatorOptions());

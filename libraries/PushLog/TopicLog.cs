@@ -17,7 +17,7 @@ namespace RealtimeSync.PushLog;
 /// <c>traceparent</c> (the logged one does not), so each instance's delivery joins the change's trace. Times in the log
 /// (<c>t</c>, <c>changedAt</c>) are Redis's own clock when the message was logged, never a writer's clock.
 /// </summary>
-public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOptions> options)
+public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<TopicLogOptions> options) : ITopicHistory
 {
     // ARGV: 1 deduplication ms, 2 max messages, 3 max age ms, 4 channel, 5 a new epoch, 6 head retention ms; then per message
     // its topic count n, body, traceparent and n topics as JSON strings. KEYS per message: its event key ('' for none), then

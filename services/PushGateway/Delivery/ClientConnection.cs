@@ -73,6 +73,14 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
         }
     }
 
+    public TopicSubscription? Find(string topic)
+    {
+        lock (_subscriptions)
+        {
+            return _subscriptions.GetValueOrDefault(topic);
+        }
+    }
+
     public TopicSubscription? Remove(string topic)
     {
         lock (_subscriptions)

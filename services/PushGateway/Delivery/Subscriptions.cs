@@ -29,6 +29,7 @@ public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAc
         var refused = new List<(string, string)>();
         var starting = new List<TopicSubscription>();
         var fromNow = new List<TopicSubscription>();
+        var overtaken = new List<TopicSubscription>();
         foreach (var topic in topics.Distinct(StringComparer.Ordinal))
         {
             if (access.Refusal(connection.Subscriber, topic) is { } reason)
@@ -40,7 +41,16 @@ public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAc
             TopicPosition? position = from is not null && from.TryGetValue(topic, out var found) ? found : null;
             if (position is not null)
             {
-                registry.Unsubscribe(connection, topic); // resuming replaces a "from now" subscription (users/<me>, broadcast)
+                // Resuming replaces a "from now" subscription (users/<me>, broadcast), unless that one has already delivered
+                // past where the resume could pick up: it then stays and the client is told to resync.
+                if (connection.Find(topic) is { } current && !current.CloseForResume(position.Value))
+                {
+                    overtaken.Add(current);
+                    accepted.Add(topic);
+                    continue;
+                }
+
+                registry.Unsubscribe(connection, topic);
             }
 
             var subscription = TopicSubscription.Create(topic, position, connection, log, logger, connection.SendQueueLimit);
@@ -74,6 +84,7 @@ public sealed partial class Subscriptions(SubscriptionRegistry registry, TopicAc
         }
 
         acknowledge(accepted, refused, heads);
+        overtaken.ForEach(subscription => subscription.ResyncOvertakenResume());
         if (startNow)
         {
             starting.ForEach(subscription => _ = subscription.StartAsync(cancellationToken));

@@ -20,15 +20,16 @@ public sealed partial class TopicSubscription
     private readonly object _gate = new();
     private readonly List<RoutedMessage> _buffer = [];
     private readonly ClientConnection _connection;
-    private readonly TopicLog _log;
+    private readonly ITopicHistory _log;
     private readonly ILogger _logger;
     private readonly int _bufferLimit;
     private string? _epoch;
     private long _last;
+    private long? _startedAt;
     private bool _catchingUp;
     private bool _closed;
 
-    private TopicSubscription(string topic, ClientConnection connection, TopicLog log, ILogger logger, int bufferLimit)
+    private TopicSubscription(string topic, ClientConnection connection, ITopicHistory log, ILogger logger, int bufferLimit)
     {
         Topic = topic;
         _connection = connection;
@@ -48,7 +49,7 @@ public sealed partial class TopicSubscription
     /// topic's first message"); when null, <see cref="StartAt"/> places it at the topic's head. Register the
     /// result for live messages before reading the head, and before <see cref="StartAsync"/>.
     /// </summary>
-    public static TopicSubscription Create(string topic, TopicPosition? from, ClientConnection connection, TopicLog log, ILogger logger, int bufferLimit)
+    public static TopicSubscription Create(string topic, TopicPosition? from, ClientConnection connection, ITopicHistory log, ILogger logger, int bufferLimit)
     {
         var subscription = new TopicSubscription(topic, connection, log, logger, bufferLimit) { _catchingUp = true };
         if (from is { } position)
@@ -68,6 +69,7 @@ public sealed partial class TopicSubscription
         {
             _epoch = head.Epoch;
             _last = head.Offset;
+            _startedAt = head.Offset;
             _connection.Reposition(Topic, new TopicPosition(head.Epoch ?? string.Empty, head.Offset));
         }
     }
@@ -97,6 +99,40 @@ public sealed partial class TopicSubscription
         {
             _closed = true;
             _buffer.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Closes this "from now" subscription for a resume of its topic from <paramref name="from"/> (a reconnecting client
+    /// resuming users/&lt;me&gt; or broadcast), unless it has already delivered live messages while the resume point lies
+    /// before its start: the client then holds later offsets than the replay would bring and would drop, as repeats, the
+    /// messages it missed. Such a subscription stays, and <see cref="ResyncOvertakenResume"/> tells the client. Checked and
+    /// closed under the gate, so no delivery slips in between.
+    /// </summary>
+    public bool CloseForResume(TopicPosition from)
+    {
+        lock (_gate)
+        {
+            if (_startedAt is { } start && _last > start && (from.Epoch != _epoch || from.Offset < start))
+            {
+                return false;
+            }
+
+            _closed = true;
+            _buffer.Clear();
+            return true;
+        }
+    }
+
+    /// <summary>Tells the client that a resume came after live delivery had moved past it: reload, then go on from here.</summary>
+    public void ResyncOvertakenResume()
+    {
+        lock (_gate)
+        {
+            if (!_closed)
+            {
+                Resync("resumed after live delivery had begun: what came before it was not delivered", new TopicPosition(_epoch ?? string.Empty, _last));
+            }
         }
     }
 

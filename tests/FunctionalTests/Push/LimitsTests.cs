@@ -90,15 +90,19 @@ public sealed class LimitsTests(RealtimeSystem system)
         var collection = Topics.UniqueCollection();
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(4)); // instances report every 3 s
-            var status = (await user.GetFromJsonAsync<JsonObject>("/api/sync/status"))!["status"]!;
+            // Instances report every 3 s: wait until both have, counting these clients.
             using var admin = system.ClientFor("admin-14", "admin");
-            var detail = (await admin.GetFromJsonAsync<JsonObject>("/api/sync/status"))!["status"]!;
-            Assert.Null(status["instances"]); // instance detail is operational, for admins only
-            Assert.Equal(clients.Select(client => client.Instance).Order(), detail["instances"]!.AsArray().Select(instance => (string)instance!["instance"]!).Order());
-            Assert.True((int)status["websocket"]!["connections"]! >= 2);
+            var expected = clients.Select(client => client.Instance).Order().ToList();
+            await Wait.UntilAsync(async () =>
+            {
+                var detail = (await admin.GetFromJsonAsync<JsonObject>("/api/sync/status"))!["status"]!;
+                return expected.SequenceEqual(detail["instances"]!.AsArray().Select(instance => (string)instance!["instance"]!).Order())
+                    && (int)detail["websocket"]!["connections"]! >= 2;
+            }, TimeSpan.FromSeconds(30), "the status did not list both instances with these clients' connections");
 
             // Seed 004's polling queues: one per user with messages waiting, counted from the users/* logs.
+            var status = (await user.GetFromJsonAsync<JsonObject>("/api/sync/status"))!["status"]!;
+            Assert.Null(status["instances"]); // instance detail is operational, for admins only
             using var sender = system.ClientFor("queued-" + Guid.NewGuid().ToString("N")[..6], "viewer");
             for (var n = 0; n < 2; n++)
             {

@@ -67,4 +67,27 @@ public sealed class TopicLogBatchTests(RealtimeSystem system)
 
         Assert.Equal(0, (await log.HeadsAsync([topic]))[0].Offset);
     }
+
+    [Fact]
+    public async Task A_topic_whose_head_is_gone_but_whose_log_remains_starts_a_new_epoch_with_only_its_new_message()
+    {
+        using var redis = await system.RedisAsync();
+        var log = RealtimeSystem.TopicLog(redis);
+        var topic = $"records/{Topics.UniqueCollection()}";
+        await log.AppendManyAsync([new TopicAppend(null, [topic], """{"type":"note","payload":{"n":1}}"""), new TopicAppend(null, [topic], """{"type":"note","payload":{"n":2}}""")]);
+        var before = (await log.HeadsAsync([topic]))[0];
+
+        // Redis lost the head (evicted, or deleted by hand) and kept the log: the log's ids would refuse offset 1 again.
+        await redis.GetDatabase().KeyDeleteAsync(PushChannel.HeadKey(topic));
+        var offsets = await log.AppendManyAsync([new TopicAppend(null, [topic], """{"type":"note","payload":{"n":3}}""")]);
+
+        Assert.Equal([[1L]], offsets);
+        var after = (await log.HeadsAsync([topic]))[0];
+        Assert.NotEqual(before.Epoch, after.Epoch);
+        var read = await log.ReadAfterAsync(topic, after.Epoch, 0);
+        Assert.False(read.HistoryGone);
+        Assert.Equal([1L], read.Messages.Select(message => message.Offset));
+        Assert.Contains("\"n\":3", read.Messages[0].Json, StringComparison.Ordinal);
+        Assert.True((await log.ReadAfterAsync(topic, before.Epoch, 2)).HistoryGone); // a reader of the old epoch is told to resync
+    }
 }
