@@ -17,6 +17,9 @@ public enum EndReason
 
     /// <summary>The connection's token expired and no fresh one came: the client signs in again and resumes.</summary>
     TokenExpired,
+
+    /// <summary>The transport is done (the client left, or the server stops): a frame offered late is no overflow.</summary>
+    Closed,
 }
 
 /// <summary>
@@ -177,7 +180,11 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
         }
     }
 
-    public void Complete() => _queue.Writer.TryComplete();
+    /// <summary>
+    /// The transport has ended: the queue takes nothing more, and replays still waiting for room or for their turn stop
+    /// now. A message offered after this is not counted as an overflow (see <see cref="EndReason.Closed"/>).
+    /// </summary>
+    public void Complete() => End(EndReason.Closed);
 
     /// <summary>Queues a heartbeat every <paramref name="interval"/> until the connection ends, whatever its transport.</summary>
     public async Task SendHeartbeatsAsync(TimeSpan interval, CancellationToken cancellationToken)

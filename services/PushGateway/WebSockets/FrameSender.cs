@@ -18,7 +18,7 @@ public static class FrameSender
     public static async Task SendAsync(
         ClientConnection connection, WebSocket socket, bool lines, TimeSpan stallLimit, CancellationToken shuttingDown, CancellationToken clientGone, CancellationToken stopSending)
     {
-        using var stalled = CancellationTokenSource.CreateLinkedTokenSource(clientGone, shuttingDown);
+        var stalled = CancellationTokenSource.CreateLinkedTokenSource(clientGone, shuttingDown);
         try
         {
             await foreach (var frame in connection.Frames.ReadAllAsync(stopSending))
@@ -39,6 +39,13 @@ public static class FrameSender
                         stalled.CancelAfter(stallLimit);
                         await send;
                         stalled.CancelAfter(Timeout.InfiniteTimeSpan);
+                        if (stalled.IsCancellationRequested && !clientGone.IsCancellationRequested && !shuttingDown.IsCancellationRequested)
+                        {
+                            // The timer fired as the send completed: the frame went out, so this was no stall. A cancelled
+                            // source stays cancelled, so the next send gets a fresh one.
+                            stalled.Dispose();
+                            stalled = CancellationTokenSource.CreateLinkedTokenSource(clientGone, shuttingDown);
+                        }
                     }
                 }
                 catch (OperationCanceledException)
@@ -66,6 +73,10 @@ public static class FrameSender
         catch (OperationCanceledException)
         {
             // The receiver ended the connection and closes it with its own reason.
+        }
+        finally
+        {
+            stalled.Dispose();
         }
     }
 

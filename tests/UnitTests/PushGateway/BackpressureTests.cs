@@ -20,4 +20,19 @@ public sealed class BackpressureTests
         Assert.Equal(3, connection.QueuedFrames);
         Assert.False(connection.Enqueue("after"));
     }
+
+    [Fact]
+    public async Task A_frame_offered_after_the_transport_closed_is_no_overflow_and_a_waiting_replay_stops()
+    {
+        var connection = new ClientConnection("c2", new Subscriber("ada", new HashSet<string>()), sendQueueLimit: 3, new PlainFormat());
+        connection.Enqueue("frame 0");
+        connection.Enqueue("frame 1");
+        var waiting = connection.ReplayTurnAsync(frames: 3, CancellationToken.None); // no room: waits for the client to read
+
+        connection.Complete();
+
+        Assert.False(connection.Enqueue("late"));
+        Assert.Equal(EndReason.Closed, connection.Ended);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
