@@ -4,24 +4,6 @@ using RealtimeSync.PushGateway.Access;
 
 namespace RealtimeSync.PushGateway.Delivery;
 
-/// <summary>Why the server ends a connection on its own.</summary>
-public enum EndReason
-{
-    None,
-
-    /// <summary>The client fell a whole send queue behind: it reconnects and resumes from its offsets.</summary>
-    Overflow,
-
-    /// <summary>A replay from the topic log kept failing: the client reconnects and resumes.</summary>
-    ReplayFailed,
-
-    /// <summary>The connection's token expired and no fresh one came: the client signs in again and resumes.</summary>
-    TokenExpired,
-
-    /// <summary>The transport is done (the client left, or the server stops): a frame offered late is no overflow.</summary>
-    Closed,
-}
-
 /// <summary>
 /// One client connection, whatever its transport (WebSocket or Server-Sent Events): its subscriptions and a
 /// bounded queue of frames. Producers only enqueue; the transport's one sender loop writes, so a slow client
@@ -101,9 +83,20 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
         }
     }
 
-    /// <summary>Queues a change message and records the connection's position on its topic, in one step so a cursor never runs ahead of the queue.</summary>
-    public void Deliver(RoutedMessage message, string json)
+    /// <summary>
+    /// Queues a change message, the next of its topic, and records the connection's position on that topic in one step, so
+    /// a cursor never runs ahead of the queue. A message this connection wrote is not echoed back to it (seed 002), and
+    /// fields restricted to roles it lacks are taken out.
+    /// </summary>
+    public void Deliver(RoutedMessage message)
     {
+        if (message.Origin is not null && message.Origin == Id)
+        {
+            Reposition(message.Topic, new TopicPosition(message.Epoch, message.Offset));
+            return;
+        }
+
+        var json = TopicAccess.ForSubscriber(message, Subscriber);
         lock (_positions)
         {
             _positions[message.Topic] = new TopicPosition(message.Epoch, message.Offset);
@@ -207,29 +200,3 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
         return false;
     }
 }
-
-internal sealed class ReplayTurn(SemaphoreSlim turn) : IDisposable
-{
-    private int _released;
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _released, 1) == 0)
-        {
-            turn.Release();
-        }
-    }
-}
-
-/// <summary>How a transport frames what it sends: WebSocket sends JSON as is; SSE adds event names and a resume cursor.</summary>
-public interface ITransportFormat
-{
-    string Name { get; }
-
-    string Message(string json, IReadOnlyDictionary<string, TopicPosition> positions);
-
-    string Control(string json, IReadOnlyDictionary<string, TopicPosition> positions);
-}
-
-/// <summary>Where a reader stands on one topic.</summary>
-public readonly record struct TopicPosition(string Epoch, long Offset);

@@ -323,13 +323,7 @@ public sealed partial class TopicSubscription
 
         _epoch ??= message.Epoch;
         _last = message.Offset;
-        if (message.Origin is not null && message.Origin == _connection.Id)
-        {
-            _connection.Reposition(Topic, new TopicPosition(message.Epoch, message.Offset)); // not echoed to its author (seed 002)
-            return;
-        }
-
-        _connection.Deliver(message, Access.TopicAccess.ForSubscriber(message, _connection.Subscriber));
+        _connection.Deliver(message);
     }
 
     private void Resync(string reason, TopicPosition current)
