@@ -6,17 +6,6 @@ using RealtimeSync.Outbox;
 
 namespace RealtimeSync.OdooIngest.Sync;
 
-public enum RunStatus
-{
-    Succeeded,
-    Partial,
-    Busy,
-    Blocked,
-    Failed,
-}
-
-public sealed record RunResult(RunStatus Status, RunCounts Counts, IReadOnlyList<string> Errors, OdooErrorKind? Error = null);
-
 /// <summary>
 /// One run of one stream, fixing what seed 001's plan gets wrong. Only one runner at a time (a lock that frees
 /// itself). The window read in full starts a small margin before the previous run's start (<see cref="RunPlanner"/>);
