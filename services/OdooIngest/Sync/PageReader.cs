@@ -85,7 +85,11 @@ internal static class PageReader
     public static StorePage Children(Run run, ChildRelation relation, List<JsonObject> rows, IReadOnlyList<Unreadable> unreadable)
     {
         var refused = unreadable.Select(child => new Refusal(relation.Model, child.Id, null, child.Error)).ToList();
-        unreadable.ToList().ForEach(child => run.NoteUnreadable(relation.Model, child));
+        foreach (var child in unreadable)
+        {
+            run.NoteUnreadable(relation.Model, child);
+        }
+
         var units = rows.Select(row =>
         {
             var child = IncomingRecord.FromOdoo(relation.Model, row, OdooRow.Many2One(row, relation.Inverse) ?? 0);

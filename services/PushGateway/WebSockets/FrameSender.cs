@@ -38,11 +38,10 @@ public static class FrameSender
                         // Only a send that waits (the client reads slowly, the buffer is full) is timed.
                         stalled.CancelAfter(stallLimit);
                         await send;
-                        stalled.CancelAfter(Timeout.InfiniteTimeSpan);
-                        if (stalled.IsCancellationRequested && !clientGone.IsCancellationRequested && !shuttingDown.IsCancellationRequested)
+                        if (!stalled.TryReset())
                         {
-                            // The timer fired as the send completed: the frame went out, so this was no stall. A cancelled
-                            // source stays cancelled, so the next send gets a fresh one.
+                            // The timer fired as the send completed: the frame went out, so this was no stall, but a cancelled
+                            // source stays cancelled. The next send gets a fresh one (cancelled at once if the client or server is going).
                             stalled.Dispose();
                             stalled = CancellationTokenSource.CreateLinkedTokenSource(clientGone, shuttingDown);
                         }
