@@ -24,7 +24,8 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
     // each topic's head and log keys.
     private const string AppendScript = """
         local clock = redis.call('TIME')
-        local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
+        -- Numbers become text with %d, once each: Lua 5.1 prints a number as a double (%.14g), which glibc does slowly.
+        local now = string.format('%d', clock[1] * 1000 + math.floor(clock[2] / 1000))
         local results, published, heads, touched = {}, {}, {}, {}
         local k, a = 1, 7
         while a <= #ARGV do
@@ -49,14 +50,15 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
                 touched[#touched + 1] = headKey
               end
               head.offset = head.offset + 1
-              local message = '{"topic":' .. ARGV[a + 2 + i] .. ',"offset":' .. head.offset .. ',"epoch":"' .. head.epoch .. '",' .. body
-              redis.call('XADD', logKey, 'MAXLEN', ARGV[2], head.offset .. '-0', 'm', message, 't', now)
+              local offset = string.format('%d', head.offset)
+              local message = '{"topic":' .. ARGV[a + 2 + i] .. ',"offset":' .. offset .. ',"epoch":"' .. head.epoch .. '",' .. body
+              redis.call('XADD', logKey, 'MAXLEN', ARGV[2], offset .. '-0', 'm', message, 't', now)
               if trace ~= '' then
                 published[#published + 1] = string.sub(message, 1, -2) .. ',"traceparent":"' .. trace .. '"}'
               else
                 published[#published + 1] = message
               end
-              offsets[i] = head.offset
+              offsets[i] = offset
             end
             local summary = table.concat(offsets, ',')
             if eventKey ~= '' then redis.call('SET', eventKey, summary, 'PX', ARGV[1]) end
@@ -67,7 +69,7 @@ public sealed partial class TopicLog(IConnectionMultiplexer redis, IOptions<Topi
         end
         for _, headKey in ipairs(touched) do
           local head = heads[headKey]
-          redis.call('HSET', headKey, 'epoch', head.epoch, 'offset', head.offset, 'changedAt', now)
+          redis.call('HSET', headKey, 'epoch', head.epoch, 'offset', string.format('%d', head.offset), 'changedAt', now)
           redis.call('PEXPIRE', headKey, ARGV[6])
           redis.call('PEXPIRE', head.log, ARGV[3])
         end

@@ -17,4 +17,29 @@ internal static class Wait
 
     public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string failure) =>
         UntilAsync(() => Task.FromResult(condition()), timeout, failure);
+
+    /// <summary>Asks <paramref name="probe"/> until it finds something, and returns it.</summary>
+    public static async Task<T> ForAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string failure)
+        where T : class
+    {
+        T? found = null;
+        await UntilAsync(async () => (found = await probe()) is not null, timeout, failure);
+        return found!;
+    }
+
+    /// <summary>
+    /// That something does not happen can only be seen over a while: checks <paramref name="condition"/> throughout
+    /// <paramref name="window"/>, failing as soon as it stops holding.
+    /// </summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan window, string failure)
+    {
+        var end = DateTime.UtcNow + window;
+        do
+        {
+            Assert.True(await condition(), failure);
+            await Task.Delay(Pause);
+        }
+        while (DateTime.UtcNow < end);
+        Assert.True(await condition(), failure);
+    }
 }

@@ -54,17 +54,7 @@ public sealed class BulkSyncTests(BulkOdooSystem system)
 
     private static async Task<JsonObject> FirstSucceededRunAsync(IngestProbe ingest)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(6);
-        while (true)
-        {
-            var state = await ingest.StreamAsync();
-            if (state["state"]?["watermark"] is not null)
-            {
-                return await ingest.OldestRunAsync();
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the first sync did not finish within 6 minutes");
-            await Task.Delay(1000);
-        }
+        await Wait.UntilAsync(async () => (await ingest.StreamAsync())["state"]?["watermark"] is not null, TimeSpan.FromMinutes(6), "the first sync did not finish within 6 minutes");
+        return await ingest.OldestRunAsync();
     }
 }

@@ -19,20 +19,18 @@ internal sealed class IngestProbe(RealtimeSystem system)
     public async Task<JsonObject> RunAndWaitAsync(TimeSpan? timeout = null)
     {
         var since = await LatestRunIdAsync();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            (await _admin.PostAsync($"/api/ingest/streams/{Stream}/run", null)).EnsureSuccessStatusCode();
-            var finished = (await RunsAsync(20)).FirstOrDefault(run => (long)run["id"]! > since + 1 && run["finished_at"] is not null);
-            if (finished is not null)
+        return await Wait.ForAsync(
+            async () =>
             {
-                return finished;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "no sync run finished in time");
-            await Task.Delay(300);
-        }
+                await RequestRunAsync();
+                return (await RunsAsync(20)).FirstOrDefault(run => (long)run["id"]! > since + 1 && run["finished_at"] is not null);
+            },
+            timeout ?? TimeSpan.FromSeconds(60),
+            "no sync run finished in time");
     }
+
+    /// <summary>Asks for a run now; asks while one runs are one run after it.</summary>
+    public async Task RequestRunAsync() => (await _admin.PostAsync($"/api/ingest/streams/{Stream}/run", null)).EnsureSuccessStatusCode();
 
     public async Task<JsonObject> StreamAsync() =>
         (await _admin.GetFromJsonAsync<JsonObject>("/api/ingest/streams"))!["streams"]!.AsArray().Single(stream => (string?)stream!["name"] == Stream)!.AsObject();
@@ -82,17 +80,8 @@ internal sealed class IngestProbe(RealtimeSystem system)
     /// <summary>Waits for a finished run that matches (newest first among the last 20).</summary>
     public async Task<JsonObject> FinishedRunAsync(Func<JsonObject, bool> match, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if ((await RunsAsync(20)).FirstOrDefault(run => run["finished_at"] is not null && match(run)) is { } found)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "no such run finished in time");
-            await Task.Delay(300);
-        }
+        return await Wait.ForAsync(
+            async () => (await RunsAsync(20)).FirstOrDefault(run => run["finished_at"] is not null && match(run)), timeout, "no such run finished in time");
     }
 
     /// <summary>The n of the keyset condition <c>["id", ">", n]</c> in an Odoo search domain: where a page starts.</summary>

@@ -106,17 +106,19 @@ public sealed class OdooIngestTests(RealtimeSystem system)
         await using (var take = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended('odoo-ingest:purchase-orders:odoo', 0))", holder))
         {
             // Wait until the scheduler's own runner is between runs, then take the lock as a second runner would.
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (await take.ExecuteScalarAsync() is not true)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "could not take the stream lock");
-                await Task.Delay(50);
-            }
+            await Wait.UntilAsync(async () => await take.ExecuteScalarAsync() is true, TimeSpan.FromSeconds(30), "could not take the stream lock");
         }
 
+        // Three intervals, each asked for at once too: the scheduler tries and finds the stream held, so no run starts.
         var runsBefore = await RunCountAsync(dataSource);
-        await Task.Delay(TimeSpan.FromSeconds(3)); // three intervals: the scheduler tries and finds the stream held
-        Assert.Equal(runsBefore, await RunCountAsync(dataSource));
+        await Wait.HoldsAsync(
+            async () =>
+            {
+                await _ingest.RequestRunAsync();
+                return await RunCountAsync(dataSource) == runsBefore;
+            },
+            TimeSpan.FromSeconds(3),
+            "a run started while another runner held the stream");
         Assert.True((bool)(await _ingest.StreamAsync())["running"]!);
 
         // The holder dies (its backend killed, as when its process is): PostgreSQL frees the lock with the session.
@@ -149,11 +151,18 @@ public sealed class OdooIngestTests(RealtimeSystem system)
             transaction.Write("purchase.order", archivedInOdoo, new JsonObject { ["active"] = false });
             return true;
         });
-        await Task.Delay(TimeSpan.FromSeconds(2.5)); // the reconcile interval in tests
-        await _ingest.RunAndWaitAsync();
-
+        // Deletions are found by reconciliation (every 2 s in tests), which a run does when it is due.
         var orders = await _ingest.RowsAsync("purchase.order");
         var lines = await _ingest.RowsAsync("purchase.order.line");
+        await Wait.UntilAsync(
+            async () =>
+            {
+                await _ingest.RunAndWaitAsync();
+                (orders, lines) = (await _ingest.RowsAsync("purchase.order"), await _ingest.RowsAsync("purchase.order.line"));
+                return orders[order].Archived is not null && lines[line].Archived is not null;
+            },
+            TimeSpan.FromSeconds(30),
+            "the order deleted in Odoo was never archived");
         Assert.NotNull(orders[order].Archived);
         Assert.NotNull(lines[line].Archived);
         Assert.Null(orders[archivedInOdoo].Archived);

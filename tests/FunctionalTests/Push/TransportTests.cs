@@ -68,15 +68,16 @@ public sealed class TransportTests(RealtimeSystem system)
     private static async Task<List<JsonObject>> PollAsync(HttpClient poller, string topic, string cursor, int count)
     {
         var messages = new List<JsonObject>();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (messages.Count < count && DateTime.UtcNow < deadline)
-        {
-            var answer = (await poller.GetFromJsonAsync<JsonObject>($"/api/sync/poll?cursor={cursor}&topics={topic}"))!;
-            cursor = (string)answer["cursor"]!;
-            messages.AddRange(answer["messages"]!.AsArray().Select(message => message!.AsObject()).Where(message => (string?)message["topic"] == topic));
-            await Task.Delay(100);
-        }
-
+        await Wait.UntilAsync(
+            async () =>
+            {
+                var answer = (await poller.GetFromJsonAsync<JsonObject>($"/api/sync/poll?cursor={cursor}&topics={topic}"))!;
+                cursor = (string)answer["cursor"]!;
+                messages.AddRange(answer["messages"]!.AsArray().Select(message => message!.AsObject()).Where(message => (string?)message["topic"] == topic));
+                return messages.Count >= count;
+            },
+            TimeSpan.FromSeconds(20),
+            $"polling {topic} did not return {count} messages within 20 s");
         return messages;
     }
 
