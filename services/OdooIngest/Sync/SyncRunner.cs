@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Npgsql;
-using RealtimeSync.Contracts;
 using RealtimeSync.OdooIngest.Odoo;
 using RealtimeSync.Outbox;
 
@@ -13,14 +11,14 @@ namespace RealtimeSync.OdooIngest.Sync;
 /// swept every so often for what differs (<see cref="OverlapSweep"/>). Inside the window, pages go by id (keyset), never by offset,
 /// so rows changing meanwhile are neither skipped nor repeated. Each record is read once a run; each page is
 /// stored in a few statements (<see cref="PageStore"/>), record by record only when it fails: a bad record is
-/// logged, kept in sync_failures and read again next run, and the watermark never moves past it.
+/// logged, kept in sync_failures and read again next run, and the watermark never moves past it. The runner orders a
+/// run's passes (<see cref="WindowScan"/>, <see cref="FailedRecordRetry"/>, <see cref="LinePass"/>, <see cref="OverlapSweep"/>,
+/// <see cref="Reconciliation"/>) and keeps its log; each pass is a class of its own.
 /// </summary>
 public sealed partial class SyncRunner(
     NpgsqlDataSource dataSource, IngestedRecords records, StreamState streamState, RunLog runLog, RecordFailures failures, IRunPlanner planner, OutboxSignal outboxSignal,
     TimeProvider clock, ILogger<SyncRunner> logger)
 {
-    private const int ReadChunk = 500;
-
     private readonly PageStore _pages = new(dataSource, records, outboxSignal, logger);
 
     public async Task<RunResult> RunAsync(string stream, SyncStreamOptions options, IOdooApi odoo, string database, CancellationToken cancellationToken)
@@ -62,8 +60,8 @@ public sealed partial class SyncRunner(
             var plan = planner.Plan(state, options, clock.GetUtcNow());
             var (scan, runStart, from) = (plan.Scan, plan.Scan.StartedAt, plan.Scan.From);
             window = plan.WindowName;
-            await SyncWindowAsync(run, scan, cancellationToken);
-            await RetryFailedAsync(run, cancellationToken);
+            await new WindowScan(_pages).RunAsync(run, scan, cancellationToken);
+            await new FailedRecordRetry(dataSource, failures, _pages).RunAsync(run, cancellationToken);
             if (from is not null)
             {
                 await new LinePass(_pages).RunAsync(run, from.Value, cancellationToken);
@@ -79,7 +77,7 @@ public sealed partial class SyncRunner(
             var reconcile = state.LastReconciledAt is null || clock.GetUtcNow() - state.LastReconciledAt >= options.ReconcileInterval;
             if (reconcile)
             {
-                await ReconcileAsync(run, cancellationToken);
+                await new Reconciliation(dataSource, records, outboxSignal).RunAsync(run, cancellationToken);
             }
 
             await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
@@ -88,7 +86,7 @@ public sealed partial class SyncRunner(
                 // A failed record holds the watermark at its write_date; one whose write_date is unknown holds it where it was.
                 var watermark = run.FailureWithoutDate ? state.Watermark : run.OldestFailure is { } oldest && oldest < runStart ? oldest : runStart;
                 await StreamState.AdvanceWatermarkAsync(connection, transaction, stream, database, watermark, reconcile, plan.Sweep?.From, cancellationToken);
-                await CommitAsync(run, transaction, cancellationToken);
+                await run.CommitAsync(transaction, cancellationToken);
             }
 
             status = run.Errors.Count == 0 ? RunStatus.Succeeded : RunStatus.Partial;
@@ -127,115 +125,6 @@ public sealed partial class SyncRunner(
     }
 
     /// <summary>
-    /// Everything in the window [from, ∞) of write_date after the scan's last stored id, paged by id; the whole
-    /// model on a first sync. Each page records the scan's progress in the transaction that stores it. The next
-    /// page is read from Odoo while this one is stored, so Odoo and PostgreSQL work at once; a run holds two pages.
-    /// </summary>
-    private async Task SyncWindowAsync(Run run, ScanPosition scan, CancellationToken cancellationToken)
-    {
-        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var next = ReadWindowPageAsync(run, scan, scan.AfterId, reading.Token);
-        try
-        {
-            while (await next is { } page)
-            {
-                next = page.Full ? ReadWindowPageAsync(run, scan, page.LastId, reading.Token) : Task.FromResult<WindowPage?>(null);
-                await _pages.StoreAsync(run, page.Records, scan with { AfterId = page.LastId }, cancellationToken);
-            }
-        }
-        finally
-        {
-            // A store that failed leaves the next read running: it is stopped and waited for, never left behind.
-            await reading.CancelAsync();
-            await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
-
-    private async Task<WindowPage?> ReadWindowPageAsync(Run run, ScanPosition scan, int afterId, CancellationToken cancellationToken)
-    {
-        var domain = WriteWindow.Domain(run.Options.ParsedDomain(), scan.From, afterId);
-        var page = await IsolatedReads.PageAsync(run.Odoo, run.Options.Model, domain, run.Options.ReadFields(), run.Options.PageSize, cancellationToken);
-        return page.Count == 0 ? null : new WindowPage(await PageReader.ParentsAsync(run, page.Rows, page.Unreadable, cancellationToken), page.LastId, page.Count == run.Options.PageSize);
-    }
-
-    /// <summary>
-    /// Records that failed in an earlier run, parents and children, are read again by id whatever their
-    /// write_date; a failure whose record is gone from Odoo is dropped (reconciliation archives the record).
-    /// </summary>
-    private async Task RetryFailedAsync(Run run, CancellationToken cancellationToken)
-    {
-        await RetryFailedAsync(run, run.Options.Model, ids => PageReader.ParentsByIdAsync(run, ids, cancellationToken), cancellationToken);
-        foreach (var relation in run.Options.Children)
-        {
-            await RetryFailedAsync(run, relation.Model, ids => PageReader.ChildrenByIdAsync(run, relation, ids, cancellationToken), cancellationToken);
-        }
-    }
-
-    private async Task RetryFailedAsync(
-        Run run, string model, Func<IReadOnlyList<int>, Task<StorePage>> read, CancellationToken cancellationToken)
-    {
-        // A record that failed earlier in this run (read already) waits for the next run.
-        var failed = (await failures.FailedIdsAsync(run.Stream, run.Database, model, cancellationToken)).Where(id => !run.Read(model).Contains(id));
-        foreach (var chunk in failed.Chunk(ReadChunk))
-        {
-            var existing = await run.Odoo.SearchAsync(model, [new JsonArray("id", "in", new JsonArray(chunk.Select(id => (JsonNode?)id).ToArray()))], chunk.Length, "id asc", cancellationToken);
-            var gone = chunk.Except(existing).ToList();
-            if (gone.Count > 0)
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await RecordFailures.ClearAsync(connection, transaction, run.Stream, run.Database, model, gone, cancellationToken);
-                await CommitAsync(run, transaction, cancellationToken);
-            }
-
-            if (existing.Count > 0)
-            {
-                await _pages.StoreAsync(run, await read(existing), progress: null, cancellationToken);
-            }
-        }
-    }
-
-    /// <summary>Deletions leave no trace in Odoo: compare every Odoo id (archived included) with the local ones, archive what is gone.</summary>
-    private async Task ReconcileAsync(Run run, CancellationToken cancellationToken)
-    {
-        foreach (var model in run.Options.Children.Select(child => child.Model).Prepend(run.Options.Model))
-        {
-            var inOdoo = new HashSet<int>();
-            var lastId = 0;
-            while (true)
-            {
-                var ids = await run.Odoo.SearchAsync(model, [new JsonArray("id", ">", lastId)], 5000, "id asc", cancellationToken);
-                inOdoo.UnionWith(ids);
-                if (ids.Count < 5000)
-                {
-                    break;
-                }
-
-                lastId = ids[^1];
-            }
-
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var gone = (await IngestedRecords.LiveIdsAsync(connection, transaction, run.Database, model, cancellationToken)).Except(inOdoo).ToList();
-            var changes = new List<RecordChanged>();
-            var archived = await IngestedRecords.ArchiveAsync(connection, transaction, run.Database, model, gone, "deleted in Odoo", changes, cancellationToken);
-            run.Counts.Add(model, "archived", archived.Count);
-
-            // A line deleted on its own leaves its order's write_date alone: the order's stored list drops it here.
-            var parents = model == run.Options.Model ? [] : archived.Where(child => child.Parent is not null).Select(child => child.Parent!.Value).ToHashSet();
-            var aligned = await ParentRelations.AlignAsync(connection, transaction, run, parents, changes, cancellationToken);
-            if (aligned > 0)
-            {
-                run.Counts.Add(run.Options.Model, "updated", aligned);
-            }
-
-            await records.PublishAsync(connection, transaction, changes, cancellationToken);
-            await CommitAsync(run, transaction, cancellationToken);
-            outboxSignal.Notify();
-        }
-    }
-
-    /// <summary>
     /// Odoo's database.uuid, or null when this user may not read it (ir.config_parameter is for administrators):
     /// a least-privilege integration user still syncs, without the check that the database was not replaced.
     /// </summary>
@@ -257,10 +146,4 @@ public sealed partial class SyncRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stream {Stream} run {Status} (window {Window}, sweep {Sweep}): {Counts}")]
     private partial void LogRun(string stream, string status, string window, string sweep, string counts);
-
-    /// <summary>The run's own fence (<see cref="Run.CommitAsync"/>), for the run's writes outside its pages.</summary>
-    private static Task CommitAsync(Run run, NpgsqlTransaction transaction, CancellationToken cancellationToken) => run.CommitAsync(transaction, cancellationToken);
-
-    /// <summary>A page of the window scan as read: its records, where the next page starts, and whether there may be one.</summary>
-    private sealed record WindowPage(StorePage Records, int LastId, bool Full);
 }
