@@ -5,17 +5,27 @@ internal static class Wait
 {
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(200);
 
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)
+    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure) => UntilAsync(condition, timeout, () => failure);
+
+    /// <summary>As above, with a failure message written when time is up, so it can tell what the last check saw.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> failure)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, failure);
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail(failure());
+            }
+
             await Task.Delay(Pause);
         }
     }
 
     public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string failure) =>
+        UntilAsync(() => Task.FromResult(condition()), timeout, () => failure);
+
+    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> failure) =>
         UntilAsync(() => Task.FromResult(condition()), timeout, failure);
 
     /// <summary>Asks <paramref name="probe"/> until it finds something, and returns it.</summary>

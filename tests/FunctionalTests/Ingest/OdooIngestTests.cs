@@ -87,7 +87,7 @@ public sealed class OdooIngestTests(RealtimeSystem system)
             behind = odooOrders.Where(pair => !synced.TryGetValue(pair.Key, out var row) || (string?)row.Data["state"] != (string?)pair.Value["state"])
                 .Select(pair => $"{pair.Key} ({pair.Value["state"]} written {pair.Value["write_date"]})").ToList();
             return behind.Count == 0;
-        }, TimeSpan.FromSeconds(60), $"the synced orders never caught up with Odoo's: {string.Join(", ", behind.Take(10))}");
+        }, TimeSpan.FromSeconds(60), () => $"the synced orders never caught up with Odoo's: {string.Join(", ", behind.Take(10))}");
         Assert.True(created.Count >= 1000, $"the writer wrote {created.Count} orders");
         Assert.All(odooOrders.Keys, id => Assert.True(synced.ContainsKey(id), $"order {id} is missing"));
         Assert.All(odooOrders, pair =>

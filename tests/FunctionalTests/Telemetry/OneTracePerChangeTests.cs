@@ -25,7 +25,7 @@ public sealed class OneTracePerChangeTests(RealtimeSystem system)
         {
             found = ChangeSpans(system.Telemetry.Spans, collection, path);
             return found.Count == 4;
-        }, TimeSpan.FromSeconds(60), $"spans of the change from every service; found {string.Join(", ", found.Keys)}");
+        }, TimeSpan.FromSeconds(60), () => $"spans of the change from every service; found {string.Join(", ", found.Keys)}");
 
         var trace = found["gateway"].TraceId;
         Assert.All(found, pair => Assert.True(pair.Value.TraceId == trace, $"{pair.Key}'s span {pair.Value.Name} is in trace {pair.Value.TraceId}, not {trace}"));
