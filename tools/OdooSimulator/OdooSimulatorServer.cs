@@ -2,12 +2,15 @@ using System.Text.Json.Nodes;
 
 namespace RealtimeSync.OdooSimulator;
 
-/// <summary>Injected trouble: the next calls fail as a transient outage (HTTP 503), and every answer may be slow.</summary>
+/// <summary>Injected trouble: the next calls fail as a transient outage (HTTP 503), and every answer may be slow or stall.</summary>
 public sealed class OdooFaults
 {
     private int _failNext;
 
     public TimeSpan Delay { get; set; }
+
+    /// <summary>Every answer sends its headers and a first few bytes, then nothing for this long (a proxy or a peer gone mid-answer).</summary>
+    public TimeSpan BodyStall { get; set; }
 
     /// <summary>Counts every API call, to compare what a sync fetched with the bare cost of fetching it.</summary>
     public long Calls => Interlocked.Read(ref _calls);
@@ -91,6 +94,16 @@ public static class OdooApiRoutes
             if (faults.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(faults.Delay, http.RequestAborted);
+            }
+
+            if (faults.BodyStall > TimeSpan.Zero)
+            {
+                http.Response.ContentType = "text/xml";
+                await http.Response.StartAsync(http.RequestAborted);
+                await http.Response.Body.WriteAsync("<?xml version='1.0'?>"u8.ToArray(), http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+                await Task.Delay(faults.BodyStall, http.RequestAborted);
+                return;
             }
 
             if (faults.TakeFailure())

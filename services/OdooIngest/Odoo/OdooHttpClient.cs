@@ -8,7 +8,8 @@ namespace RealtimeSync.OdooIngest.Odoo;
 
 /// <summary>
 /// The HttpClient every Odoo call goes through, with the resilience every call gets in its pipeline
-/// (Microsoft.Extensions.Http.Resilience): a timeout per attempt (<c>Odoo:Timeout</c>, 30 s) and retries with
+/// (Microsoft.Extensions.Http.Resilience): a timeout per attempt until the answer's headers (<c>Odoo:Timeout</c>, 30 s;
+/// <see cref="OdooTransport"/> reads the body under the same limit) and retries with
 /// exponential backoff and jitter (<c>Odoo:MaxAttempts</c>) for transient failures only: no connection, a timed-out
 /// attempt, or a 5xx/429 that is not Odoo's own error document (<see cref="OdooAnswerRule"/>).
 /// </summary>

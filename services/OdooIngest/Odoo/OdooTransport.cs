@@ -24,8 +24,10 @@ public sealed class OdooTransport(HttpClient http, OdooOptions options)
             request.Options.Set(OdooAnswerRule.Key, rule);
             try
             {
-                using var response = await Http.SendAsync(request, cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                // The pipeline times an attempt until the headers; the body is read under the same limit here, or an answer
+                // that stalls half-way would hold the run until its own timeout.
+                using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                var body = await ReadBodyAsync(response, cancellationToken);
                 if (OdooAnswerRule.IsFailure(response.StatusCode))
                 {
                     throw rule.Raised(response.StatusCode, body)
@@ -42,6 +44,20 @@ public sealed class OdooTransport(HttpClient http, OdooOptions options)
             {
                 throw new OdooApiException(OdooErrorKind.Transient, $"Odoo did not answer within {Options.Timeout.TotalSeconds:0} s", inner: ex);
             }
+        }
+    }
+
+    private async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        reading.CancelAfter(Options.Timeout);
+        try
+        {
+            return await response.Content.ReadAsStringAsync(reading.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new OdooApiException(OdooErrorKind.Transient, $"Odoo's answer did not finish arriving within {Options.Timeout.TotalSeconds:0} s", inner: ex);
         }
     }
 
