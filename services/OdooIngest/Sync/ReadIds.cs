@@ -1,8 +1,9 @@
 namespace RealtimeSync.OdooIngest.Sync;
 
 /// <summary>
-/// The ids of one model a run has read, so no later pass of the run reads (and counts) them again. One bit per
-/// id, because Odoo's ids are dense from 1: a run that reads a million lines holds 125 KB, not a hash set of them.
+/// A set of one model's ids, one bit per id, because Odoo's ids are dense from 1: a million lines hold 125 KB, not a hash
+/// set of them. A run keeps the ids it has read in one, so no later pass reads (and counts) them again; reconciliation
+/// keeps Odoo's in one.
 /// </summary>
 public sealed class ReadIds
 {
