@@ -8,6 +8,15 @@ public sealed class PushGatewayOptions
     /// <summary>Frames queued for one slow client before it is disconnected; bounds memory per connection.</summary>
     public int SendQueueLimit { get; set; } = 1000;
 
+    /// <summary>Characters of frames queued for one slow client before it is disconnected: a few huge messages count like many small ones (8 Mi characters: 16 MB of memory).</summary>
+    public long SendQueueCharLimit { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Pub/sub messages (each a batch of changes) this instance may fall behind on before it drops them and catches every
+    /// subscription up from the topic log instead: bounds the Redis client's own queue, which has none.
+    /// </summary>
+    public int FanoutBacklogLimit { get; set; } = 1000;
+
     /// <summary>Largest message a client may send, over any transport (seed 004's 64 KB).</summary>
     public int MaxClientMessageBytes { get; set; } = 64 * 1024;
 

@@ -34,12 +34,17 @@ public sealed class RecordHistory(NpgsqlDataSource dataSource)
         return command;
     }
 
-    public async Task<IReadOnlyList<HistoryEntry>> ListAsync(string collection, string id, CancellationToken cancellationToken)
+    /// <summary>Up to <paramref name="limit"/> changes after version <paramref name="since"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> ListAsync(string collection, string id, long since, int limit, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT version, operation, actor, at, changed_fields, before::text, after::text FROM {Table} WHERE collection = $1 AND id = $2 ORDER BY version");
+        await using var command = dataSource.CreateCommand($"""
+            SELECT version, operation, actor, at, changed_fields, before::text, after::text FROM {Table}
+            WHERE collection = $1 AND id = $2 AND version > $3 ORDER BY version LIMIT $4
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = collection });
         command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = since });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var entries = new List<HistoryEntry>();
         while (await reader.ReadAsync(cancellationToken))
@@ -50,6 +55,15 @@ public sealed class RecordHistory(NpgsqlDataSource dataSource)
         }
 
         return entries;
+    }
+
+    /// <summary>Whether the record was ever written.</summary>
+    public async Task<bool> ExistsAsync(string collection, string id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {Table} WHERE collection = $1 AND id = $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = collection });
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
     /// <summary>The record as it was at <paramref name="version"/> (null if that version is not in its history).</summary>

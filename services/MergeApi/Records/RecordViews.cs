@@ -12,8 +12,8 @@ public sealed record RecordPage(string Collection, IReadOnlyList<RecordPageItem>
 /// <summary>One record of a page: its version now and its fields, or a tombstone (<c>deleted</c>, no data) if it was deleted.</summary>
 public sealed record RecordPageItem(string Id, long Version, bool Deleted, JsonObject? Data);
 
-/// <summary>Every change of one record, oldest first.</summary>
-public sealed record RecordHistoryView(string Collection, string Id, IReadOnlyList<HistoryEntry> Entries);
+/// <summary>A page of one record's changes, oldest first; <c>nextSince</c> is the next page's <c>since</c> while <c>hasMore</c>.</summary>
+public sealed record RecordHistoryView(string Collection, string Id, IReadOnlyList<HistoryEntry> Entries, long NextSince, bool HasMore);
 
 /// <summary>
 /// A write's result: the record's version now, <c>status</c> (<c>created</c>, <c>updated</c>, <c>unchanged</c> or

@@ -19,6 +19,8 @@ public static partial class RecordsEndpoints
 
     public const string MergePatchMediaType = "application/merge-patch+json";
 
+    private const int DefaultPage = 100;
+
     public static IEndpointRouteBuilder MapRecordsEndpoints(this IEndpointRouteBuilder app)
     {
         var collection = app.MapGroup("/api/records/{collection}").WithTags("Records");
@@ -48,9 +50,10 @@ public static partial class RecordsEndpoints
             .Refuses(StatusCodes.Status404NotFound, "No such record (or it was deleted), or the collection is not declared.");
         record.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.Reader)
             .WithSummary("A record's history")
-            .WithDescription("Every committed change of the record, oldest first: version, operation, actor, time, changed fields, and the whole document before and after.")
-            .Answers<RouteHandlerBuilder, RecordHistoryView>(StatusCodes.Status200OK, "The record's changes.")
-            .Refuses(StatusCodes.Status400BadRequest, "An invalid collection name or record id.")
+            .WithDescription("The record's committed changes after version `since` (0: from the first), oldest first, at most `limit` (1-1000, default 100) per page: "
+                + "version, operation, actor, time, changed fields, and the whole document before and after. Pass `nextSince` as the next `since` while `hasMore`.")
+            .Answers<RouteHandlerBuilder, RecordHistoryView>(StatusCodes.Status200OK, "A page of the record's changes.")
+            .Refuses(StatusCodes.Status400BadRequest, "An invalid collection name or record id, or `since` below 0, `limit` outside 1-1000, or either not a number.")
             .Refuses(StatusCodes.Status404NotFound, "The record was never written, or the collection is not declared.");
 
         Write(MapWrite(record, "PUT", WriteVerb.Put), "application/json")
@@ -166,17 +169,12 @@ public static partial class RecordsEndpoints
         [Description("The version after which to list (0, the default: from the start); the previous page's `nextSince`.")] long? since,
         [Description("Records per page, 1-1000 (default 100).")] int? limit, RecordStore store, CollectionCatalog catalog, CancellationToken cancellationToken)
     {
-        if ((InvalidKey(collection, null) ?? UnknownCollection(collection, catalog)) is { } problem)
+        if ((InvalidKey(collection, null) ?? UnknownCollection(collection, catalog) ?? InvalidPaging(since, limit)) is { } problem)
         {
             return problem;
         }
 
-        if (since < 0 || limit is < 1 or > 1000)
-        {
-            return JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid paging", "'since' is a version (0 or more); 'limit' is 1 to 1000.");
-        }
-
-        var page = limit ?? 100;
+        var page = limit ?? DefaultPage;
         var records = await store.ListSinceAsync(collection, since ?? 0, page + 1, cancellationToken);
         var items = records.Take(page).ToList();
         return TypedResults.Ok(new RecordPage(
@@ -186,18 +184,32 @@ public static partial class RecordsEndpoints
             records.Count > page));
     }
 
-    private static async Task<IResult> HistoryAsync(string collection, string id, RecordHistory history, CollectionCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<IResult> HistoryAsync(
+        string collection, string id,
+        [Description("The version after which to list (0, the default: from the first change); the previous page's `nextSince`.")] long? since,
+        [Description("Changes per page, 1-1000 (default 100).")] int? limit, RecordHistory history, CollectionCatalog catalog, CancellationToken cancellationToken)
     {
-        if ((InvalidKey(collection, id) ?? UnknownCollection(collection, catalog)) is { } problem)
+        if ((InvalidKey(collection, id) ?? UnknownCollection(collection, catalog) ?? InvalidPaging(since, limit)) is { } problem)
         {
             return problem;
         }
 
-        var entries = await history.ListAsync(collection, id, cancellationToken);
-        return entries.Count == 0
-            ? JsonRequestBody.Problem(StatusCodes.Status404NotFound, "No history", $"'{id}' in '{collection}' was never written.")
-            : TypedResults.Ok(new RecordHistoryView(collection, id, entries));
+        var page = limit ?? DefaultPage;
+        var entries = await history.ListAsync(collection, id, since ?? 0, page + 1, cancellationToken);
+        if (entries.Count == 0 && (since is null or 0 || !await history.ExistsAsync(collection, id, cancellationToken)))
+        {
+            return JsonRequestBody.Problem(StatusCodes.Status404NotFound, "No history", $"'{id}' in '{collection}' was never written.");
+        }
+
+        var items = entries.Take(page).ToList();
+        return TypedResults.Ok(new RecordHistoryView(collection, id, items, items.Count > 0 ? items[^1].Version : since ?? 0, entries.Count > page));
     }
+
+    /// <summary>The paging every list here shares: a version to start after and a page size.</summary>
+    private static IResult? InvalidPaging(long? since, int? limit) =>
+        since < 0 || limit is < 1 or > 1000
+            ? JsonRequestBody.Problem(StatusCodes.Status400BadRequest, "Invalid paging", "'since' is a version (0 or more); 'limit' is 1 to 1000.")
+            : null;
 
     internal static IResult? UnknownCollection(string collection, CollectionCatalog catalog) =>
         catalog.Find(collection) is null

@@ -8,13 +8,13 @@ namespace RealtimeSync.PushGateway.Delivery;
 /// One client connection, whatever its transport (WebSocket or Server-Sent Events): its subscriptions and a
 /// bounded queue of frames. Producers only enqueue; the transport's one sender loop writes, so a slow client
 /// never slows fan-out to others, and one that falls <see cref="PushGatewayOptions.SendQueueLimit"/> frames
-/// behind is cut off (it resumes from its offsets) instead of growing memory.
+/// (or <see cref="PushGatewayOptions.SendQueueCharLimit"/> characters) behind is cut off (it resumes from its offsets)
+/// instead of growing memory.
 /// </summary>
-public sealed class ClientConnection(string id, Subscriber subscriber, int sendQueueLimit, ITransportFormat format)
+public sealed class ClientConnection(string id, Subscriber subscriber, int sendQueueLimit, ITransportFormat format, long sendQueueCharLimit = long.MaxValue)
 {
     private static readonly TimeSpan RoomTimeout = TimeSpan.FromSeconds(30);
-    private readonly Channel<string> _queue = Channel.CreateBounded<string>(
-        new BoundedChannelOptions(sendQueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly SendQueue _queue = new(sendQueueLimit, sendQueueCharLimit);
     private readonly Dictionary<string, TopicSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TopicPosition> _positions = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _ending = new();
@@ -35,9 +35,9 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     /// <summary>Cancelled when the server ends the connection (<see cref="Ended"/> says why): the transport stops and closes.</summary>
     public CancellationToken EndToken => _ending.Token;
 
-    public ChannelReader<string> Frames => _queue.Reader;
+    public ChannelReader<string> Frames => _queue;
 
-    public int QueuedFrames => _queue.Reader.Count;
+    public int QueuedFrames => _queue.Count;
 
     public IReadOnlyCollection<TopicSubscription> Subscriptions
     {
@@ -146,7 +146,7 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     private async Task WaitForRoomAsync(int frames, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (_queue.Reader.Count > sendQueueLimit - frames)
+        while (_queue.Count > sendQueueLimit - frames)
         {
             if (clock.Elapsed > RoomTimeout)
             {
@@ -169,7 +169,7 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
 
             // Cancel first: a sender waiting on an empty queue must see the ending (and close with its code), not a quietly completed queue.
             _ending.Cancel();
-            _queue.Writer.TryComplete();
+            _queue.Complete();
         }
     }
 
@@ -191,7 +191,7 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
 
     private bool EnqueueFormatted(string frame)
     {
-        if (_queue.Writer.TryWrite(frame))
+        if (_queue.TryWrite(frame))
         {
             return true;
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using RealtimeSync.Contracts.Push;
 using StackExchange.Redis;
 
@@ -12,8 +13,9 @@ namespace RealtimeSync.PushGateway.Delivery;
 /// network cut, Redis dropping a slow subscriber) every subscription also catches up from the log: what was
 /// published while this instance was not listening is delivered even if its topic then goes quiet.
 /// </summary>
-public sealed partial class RedisFanout(IConnectionMultiplexer redis, SubscriptionRegistry registry, ILogger<RedisFanout> logger)
-    : RedisChannelListener(redis, PushChannel.Name)
+public sealed partial class RedisFanout(
+    IConnectionMultiplexer redis, SubscriptionRegistry registry, IOptions<PushGatewayOptions> options, ILogger<RedisFanout> logger)
+    : RedisChannelListener(redis, PushChannel.Name, options.Value.FanoutBacklogLimit, logger)
 {
     protected override void Receive(string message) => OfferAll(message);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using RealtimeSync.PushGateway.Delivery;
 using StackExchange.Redis;
 
@@ -8,8 +9,9 @@ namespace RealtimeSync.PushGateway.Presence;
 /// event to this instance's subscriptions of its topic, in publish order. Events published while the subscription connection
 /// was down are gone, so when it comes back every presence subscription gets a fresh snapshot instead.
 /// </summary>
-public sealed partial class PresenceFanout(IConnectionMultiplexer redis, SubscriptionRegistry registry, PresenceSnapshots snapshots, ILogger<PresenceFanout> logger)
-    : RedisChannelListener(redis, PresenceStore.Channel)
+public sealed partial class PresenceFanout(
+    IConnectionMultiplexer redis, SubscriptionRegistry registry, PresenceSnapshots snapshots, IOptions<PushGatewayOptions> options, ILogger<PresenceFanout> logger)
+    : RedisChannelListener(redis, PresenceStore.Channel, options.Value.FanoutBacklogLimit, logger)
 {
     protected override void Receive(string message) => Offer(message);
 

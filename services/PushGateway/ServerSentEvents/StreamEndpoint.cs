@@ -70,7 +70,7 @@ public static class StreamEndpoint
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no"; // tell buffering proxies to pass events through at once
-        var connection = new ClientConnection(id, subscriber, settings.SendQueueLimit, SseFormat.Instance);
+        var connection = new ClientConnection(id, subscriber, settings.SendQueueLimit, SseFormat.Instance, settings.SendQueueCharLimit);
         registry.Add(connection);
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping, connection.EndToken);
         try

@@ -48,7 +48,7 @@ public static class WebSocketEndpoint
             return Results.Empty;
         }
 
-        var connection = new ClientConnection(id, subscriber, settings.SendQueueLimit, AsIs.Instance);
+        var connection = new ClientConnection(id, subscriber, settings.SendQueueLimit, AsIs.Instance, settings.SendQueueCharLimit);
         var session = SessionToken.Of(http.User, TimeProvider.System);
 
         // The connection keeps its HttpContext for its whole life, and with it the validated token and its claims:

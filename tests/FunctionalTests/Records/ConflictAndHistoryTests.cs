@@ -70,6 +70,42 @@ public sealed class ConflictAndHistoryTests(RealtimeSystem system)
     }
 
     [Fact]
+    public async Task A_long_history_comes_in_pages_and_bad_paging_or_a_record_never_written_is_refused_clearly()
+    {
+        var path = $"/api/records/{Topics.UniqueCollection()}/{Guid.NewGuid():N}";
+        for (var value = 1; value <= 5; value++)
+        {
+            await _backoffice.PutAsync(path, new { value });
+        }
+
+        var pages = new List<JsonObject>();
+        var since = 0L;
+        do
+        {
+            pages.Add((await _backoffice.GetAsync($"{path}/history?since={since}&limit=2")).Body!);
+            since = (long)pages[^1]["nextSince"]!;
+        }
+        while ((bool)pages[^1]["hasMore"]! && pages.Count < 10);
+        var past = await _backoffice.GetAsync($"{path}/history?since=5");
+
+        Assert.Equal([[1L, 2L], [3L, 4L], [5L]], pages.Select(page => page["entries"]!.AsArray().Select(entry => (long)entry!["version"]!).ToArray()));
+        Assert.Equal([true, true, false], pages.Select(page => (bool)page["hasMore"]!));
+        Assert.Equal(HttpStatusCode.OK, past.Status); // after the last change: an empty page, not "never written"
+        Assert.Empty(past.Body!["entries"]!.AsArray());
+        Assert.Equal(5L, (long)past.Body["nextSince"]!);
+        foreach (var bad in new[] { "limit=0", "limit=1001", "since=-1", "limit=many" })
+        {
+            var refused = await _backoffice.GetAsync($"{path}/history?{bad}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+            Assert.Equal("application/problem+json", refused.MediaType);
+        }
+
+        var never = $"/api/records/{Topics.UniqueCollection()}/never";
+        Assert.Equal(HttpStatusCode.NotFound, (await _backoffice.GetAsync($"{never}/history")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await _backoffice.GetAsync($"{never}/history?since=3")).Status);
+    }
+
+    [Fact]
     public async Task Since_lists_what_changed_after_a_version_in_order_with_deletions_and_pages()
     {
         var collection = Topics.UniqueCollection();

@@ -22,6 +22,33 @@ public sealed class BackpressureTests
     }
 
     [Fact]
+    public void A_few_huge_frames_overflow_a_slow_client_as_surely_as_many_small_ones()
+    {
+        var connection = new ClientConnection("c3", new Subscriber("ada", new HashSet<string>()), sendQueueLimit: 100, new PlainFormat(), sendQueueCharLimit: 10_000);
+
+        Assert.True(connection.Enqueue(new string('x', 6_000)));
+        Assert.True(connection.Enqueue(new string('y', 4_000))); // exactly at the bound
+        Assert.False(connection.Enqueue("z"));
+
+        Assert.Equal(EndReason.Overflow, connection.Ended);
+        Assert.Equal(2, connection.QueuedFrames);
+    }
+
+    [Fact]
+    public void Reading_frees_the_room_and_a_frame_bigger_than_the_bound_still_reaches_an_idle_client()
+    {
+        var connection = new ClientConnection("c4", new Subscriber("ada", new HashSet<string>()), sendQueueLimit: 100, new PlainFormat(), sendQueueCharLimit: 10_000);
+        Assert.True(connection.Enqueue(new string('x', 8_000)));
+        Assert.True(connection.Frames.TryRead(out _));
+
+        Assert.True(connection.Enqueue(new string('x', 8_000))); // the first one's room is free again
+        Assert.True(connection.Frames.TryRead(out _));
+        Assert.True(connection.Enqueue(new string('b', 50_000))); // alone in the queue: delivered, not an overflow
+        Assert.False(connection.Enqueue("next")); // but nothing queues behind it
+        Assert.Equal(EndReason.Overflow, connection.Ended);
+    }
+
+    [Fact]
     public async Task A_frame_offered_after_the_transport_closed_is_no_overflow_and_a_waiting_replay_stops()
     {
         var connection = new ClientConnection("c2", new Subscriber("ada", new HashSet<string>()), sendQueueLimit: 3, new PlainFormat());

@@ -15,6 +15,8 @@ export {
   type BatchOperation,
   type BatchResult,
   type ChangesPage,
+  type HistoryEntry,
+  type HistoryPage,
   type StoredRecord,
   type WriteOptions,
   type WriteResult,

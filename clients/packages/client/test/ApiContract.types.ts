@@ -4,7 +4,7 @@
 import type { components as Ingest } from "../src/generated/ingest.js";
 import type { components as Records } from "../src/generated/records.js";
 import type { components as Sync } from "../src/generated/sync.js";
-import type { BatchResult, ChangesPage, StoredRecord, WriteResult } from "../src/records/RecordsApi.js";
+import type { BatchResult, ChangesPage, HistoryPage, StoredRecord, WriteResult } from "../src/records/RecordsApi.js";
 import type { IngestedPage } from "../src/records/IngestApi.js";
 import type { ConflictError } from "../src/records/ProblemError.js";
 import type { ChangeMessage } from "../src/protocol.js";
@@ -23,11 +23,21 @@ export const answersFit: {
   record: Fits<Records["schemas"]["RecordView"], StoredRecord>;
   written: Fits<Records["schemas"]["WrittenRecord"], WriteResult>;
   changes: Fits<Records["schemas"]["RecordPage"], ChangesPage>;
+  history: Fits<Records["schemas"]["RecordHistoryView"], HistoryPage>;
   batch: Fits<Records["schemas"]["BatchResult"], BatchResult>;
   conflict: Fits<Records["schemas"]["EditConflictProblem"]["changedFields"], ConflictError["changedFields"]>;
   ingested: Fits<Ingest["schemas"]["IngestedRecordsPage"], IngestedPage>;
   polled: Fits<Omit<Sync["schemas"]["PolledMessage"], "eventId" | "origin" | "actor">, ChangeMessage>;
-} = { record: true, written: true, changes: true, batch: true, conflict: true, ingested: true, polled: true };
+} = {
+  record: true,
+  written: true,
+  changes: true,
+  history: true,
+  batch: true,
+  conflict: true,
+  ingested: true,
+  polled: true,
+};
 
 /** What the client sends, as the server's request schemas take it. */
 export const requestsFit: {

@@ -57,6 +57,16 @@ describe("RecordsApi", () => {
     expect((error as ConflictError).current).toEqual({ email: "x@y.z" });
     expect((error as ConflictError).changedFields).toEqual(["email"]);
   });
+
+  it("asks for a record's history a page at a time, after the version it is given", async () => {
+    const http = new FakeFetch();
+    const reading = api(http).history("settings", "main", 100, 50);
+    await flushPromises();
+    expect(http.last.init.method).toBe("GET");
+    expect(http.last.url.pathname + http.last.url.search).toBe("/api/records/settings/main/history?since=100&limit=50");
+    http.last.reply(200, { collection: "settings", id: "main", entries: [], nextSince: 100, hasMore: false });
+    expect((await reading).hasMore).toBe(false);
+  });
 });
 
 describe("WriteQueue", () => {

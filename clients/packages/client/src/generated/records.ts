@@ -832,11 +832,16 @@ export interface paths {
         };
         /**
          * A record's history
-         * @description Every committed change of the record, oldest first: version, operation, actor, time, changed fields, and the whole document before and after.
+         * @description The record's committed changes after version `since` (0: from the first), oldest first, at most `limit` (1-1000, default 100) per page: version, operation, actor, time, changed fields, and the whole document before and after. Pass `nextSince` as the next `since` while `hasMore`.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The version after which to list (0, the default: from the first change); the previous page's `nextSince`. */
+                    since?: number;
+                    /** @description Changes per page, 1-1000 (default 100). */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     collection: string;
@@ -846,7 +851,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The record's changes. */
+                /** @description A page of the record's changes. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -855,7 +860,7 @@ export interface paths {
                         "application/json": components["schemas"]["RecordHistoryView"];
                     };
                 };
-                /** @description An invalid collection name or record id. */
+                /** @description An invalid collection name or record id, or `since` below 0, `limit` outside 1-1000, or either not a number. */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1265,6 +1270,9 @@ export interface components {
             collection: string;
             id: string;
             entries: components["schemas"]["HistoryEntry"][];
+            /** Format: int64 */
+            nextSince: number;
+            hasMore: boolean;
         };
         RecordPage: {
             collection: string;

@@ -31,6 +31,26 @@ export interface ChangesPage<T = Record<string, unknown>> {
   readonly hasMore: boolean;
 }
 
+export interface HistoryEntry<T = Record<string, unknown>> {
+  readonly version: number;
+  /** `created`, `updated` or `deleted`. */
+  readonly operation: string;
+  readonly actor?: string | null;
+  readonly at: string;
+  readonly changedFields: readonly string[];
+  readonly before?: T | null;
+  readonly after?: T | null;
+}
+
+export interface HistoryPage<T = Record<string, unknown>> {
+  readonly collection: string;
+  readonly id: string;
+  /** Oldest first. */
+  readonly entries: readonly HistoryEntry<T>[];
+  readonly nextSince: number;
+  readonly hasMore: boolean;
+}
+
 export interface WriteOptions {
   /** The version the edit is based on: a save against an older one fails with a {@link ConflictError}. */
   readonly ifMatch?: number | "*";
@@ -106,8 +126,14 @@ export class RecordsApi {
     return this.http.send("DELETE", recordPath(collection, id, options), ifMatch(options));
   }
 
-  history(collection: string, id: string): Promise<{ readonly entries: readonly Record<string, unknown>[] }> {
-    return this.http.send("GET", `${path(collection)}/${encodeURIComponent(id)}/history`);
+  /** A page of a record's changes after version `since`, oldest first; pass `nextSince` back while `hasMore`. */
+  history<T = Record<string, unknown>>(
+    collection: string,
+    id: string,
+    since = 0,
+    limit = 100,
+  ): Promise<HistoryPage<T>> {
+    return this.http.send("GET", `${path(collection)}/${encodeURIComponent(id)}/history?since=${since}&limit=${limit}`);
   }
 
   /** Many writes in one request, applied in order, each with its own result (seed 003's `queueSync`). */
