@@ -20,6 +20,8 @@ public sealed class SendQueue(int frameLimit, long charLimit) : ChannelReader<st
 
     public override bool CanCount => true;
 
+    public override bool CanPeek => true;
+
     public override int Count => _frames.Reader.Count;
 
     public override Task Completion => _frames.Reader.Completion;
@@ -49,6 +51,9 @@ public sealed class SendQueue(int frameLimit, long charLimit) : ChannelReader<st
         Interlocked.Add(ref _chars, -item.Length);
         return true;
     }
+
+    /// <summary>The next frame without taking it: a WebSocket batch looks before it packs (<c>FrameBatch.Pack</c>).</summary>
+    public override bool TryPeek(out string item) => _frames.Reader.TryPeek(out item!);
 
     public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => _frames.Reader.WaitToReadAsync(cancellationToken);
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
+using RealtimeSync.PushGateway.Delivery;
 using RealtimeSync.PushGateway.WebSockets;
 
 namespace RealtimeSync.UnitTests.PushGateway;
@@ -20,6 +20,7 @@ public sealed class FrameBatchTests
         Assert.Equal([1, 2, 3], lines.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("offset").GetInt32()));
         Assert.Equal("é\n", JsonDocument.Parse(lines[2]).RootElement.GetProperty("text").GetString()); // an escaped line break stays escaped
         Assert.False(queue.TryRead(out _));
+        Assert.Equal(0, queue.Chars); // what was packed left the queue's character count too
     }
 
     [Fact]
@@ -54,14 +55,15 @@ public sealed class FrameBatchTests
         Assert.Equal(big, Encoding.UTF8.GetString(alone.Bytes.Span));
     }
 
-    private static ChannelReader<string> Queue(params string[] frames)
+    /// <summary>The queue a connection really has, so a batch packs from what production packs from.</summary>
+    private static SendQueue Queue(params string[] frames)
     {
-        var channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+        var queue = new SendQueue(frameLimit: 1000, charLimit: long.MaxValue);
         foreach (var frame in frames)
         {
-            channel.Writer.TryWrite(frame);
+            Assert.True(queue.TryWrite(frame));
         }
 
-        return channel.Reader;
+        return queue;
     }
 }
