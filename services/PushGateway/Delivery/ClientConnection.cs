@@ -142,11 +142,20 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
         }
     }
 
-    /// <summary>Waits until the queue has room for <paramref name="frames"/> more (a replay must not overflow its own client).</summary>
+    /// <summary>
+    /// Whether a replayed message of about <paramref name="chars"/> characters fits the queue's character bound now; a replay
+    /// page stops at the first that does not and goes on once the client has read (an empty queue takes any one frame).
+    /// </summary>
+    public bool HasRoomFor(int chars) => _queue.Count == 0 || _queue.Chars + chars <= sendQueueCharLimit;
+
+    /// <summary>
+    /// Waits until the queue has room for <paramref name="frames"/> more and half its characters are free (a replay must not
+    /// overflow its own client; a page of big messages is delivered in as many rounds as the room takes).
+    /// </summary>
     private async Task WaitForRoomAsync(int frames, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (_queue.Count > sendQueueLimit - frames)
+        while (_queue.Count > sendQueueLimit - frames || _queue.Chars > sendQueueCharLimit / 2)
         {
             if (clock.Elapsed > RoomTimeout)
             {

@@ -27,6 +27,7 @@ public sealed partial class TopicSubscription
     private long _last;
     private long? _startedAt;
     private bool _catchingUp;
+    private bool _readAgain;
     private bool _closed;
 
     private TopicSubscription(string topic, ClientConnection connection, ITopicHistory log, ILogger logger, int bufferLimit)
@@ -76,13 +77,22 @@ public sealed partial class TopicSubscription
 
     public Task StartAsync(CancellationToken cancellationToken) => CatchUpAsync(cancellationToken);
 
-    /// <summary>Reads what the log holds after the last delivered offset (live messages may have been lost unseen); no-op while a catch-up runs.</summary>
+    /// <summary>
+    /// Reads what the log holds after the last delivered offset (live messages may have been lost unseen). While a catch-up
+    /// runs, it reads once more before it ends: its read may have come before the messages that were lost.
+    /// </summary>
     public void CatchUp()
     {
         lock (_gate)
         {
-            if (_closed || _catchingUp)
+            if (_closed)
             {
+                return;
+            }
+
+            if (_catchingUp)
+            {
+                _readAgain = true;
                 return;
             }
 
@@ -209,7 +219,7 @@ public sealed partial class TopicSubscription
 
     private async Task CatchUpOnceAsync(CancellationToken cancellationToken)
     {
-        var page = Math.Min(ReplayPage, _connection.SendQueueLimit); // a page must fit in an empty send queue
+        var page = Math.Min(ReplayPage, _connection.SendQueueLimit); // a page's frames must fit in an empty send queue (characters: see below)
         for (var round = 1; ; round++)
         {
             using var turn = await _connection.ReplayTurnAsync(page, cancellationToken);
@@ -241,8 +251,16 @@ public sealed partial class TopicSubscription
                 }
 
                 _epoch ??= read.Head.Epoch;
+                var roomLeft = true;
                 foreach (var message in read.Messages.Select(logged => RoutedMessage.TryParse(logged.Json)).OfType<RoutedMessage>())
                 {
+                    // The round began with half the characters free, so its first message fits; the rest of a page of big
+                    // messages waits for the client to read, and the next round reads it again.
+                    if (_last != last && !(roomLeft = _connection.HasRoomFor(message.Json.Length)))
+                    {
+                        break;
+                    }
+
                     if (message.Offset == _last + 1)
                     {
                         DeliverLocked(message);
@@ -251,14 +269,21 @@ public sealed partial class TopicSubscription
                 }
 
                 var progressed = _last != last;
-                if (read.Messages.Count == page && progressed && round < MaxCatchUpRounds)
+                if ((read.Messages.Count == page || !roomLeft) && progressed && round < MaxCatchUpRounds)
                 {
                     continue; // more history to read before the buffer
                 }
 
-                if (DrainBufferLocked())
+                var drained = DrainBufferLocked();
+                if (drained && _readAgain && round < MaxCatchUpRounds)
                 {
-                    _catchingUp = false;
+                    _readAgain = false;
+                    continue; // asked to catch up while this one read: what was lost may have come after that read
+                }
+
+                if (drained)
+                {
+                    _catchingUp = _readAgain = false;
                     _connection.Reposition(Topic, new TopicPosition(_epoch ?? string.Empty, _last)); // a resume point even before any message
                     return;
                 }
@@ -268,7 +293,7 @@ public sealed partial class TopicSubscription
                     // The log and the live stream keep disagreeing: say so and start over from where the topic stands.
                     Resync("could not close a gap in the topic", new TopicPosition(read.Head.Epoch ?? string.Empty, read.Head.Offset));
                     DrainBufferLocked();
-                    _catchingUp = false;
+                    _catchingUp = _readAgain = false;
                     return;
                 }
             }

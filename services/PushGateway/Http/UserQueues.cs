@@ -29,7 +29,8 @@ public sealed class UserQueues(IConnectionMultiplexer redis, IOptions<TopicLogOp
             var pruned = Interlocked.Read(ref _prunedAt);
             if (now - pruned >= PruneEveryMs && Interlocked.CompareExchange(ref _prunedAt, now, pruned) == pruned)
             {
-                await RemoveExpiredAsync(database);
+                // Not awaited: the message is logged already, and a failed prune must not report it as not sent.
+                _ = RemoveExpiredAsync(database, CommandFlags.FireAndForget);
             }
         }
     }
@@ -44,9 +45,9 @@ public sealed class UserQueues(IConnectionMultiplexer redis, IOptions<TopicLogOp
     }
 
     /// <summary>Forgets the queues whose last append is older than the topic log keeps anything.</summary>
-    private Task RemoveExpiredAsync(IDatabase database)
+    private Task RemoveExpiredAsync(IDatabase database, CommandFlags flags = CommandFlags.None)
     {
         var retained = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)options.Value.MaxAge.TotalMilliseconds;
-        return database.SortedSetRemoveRangeByScoreAsync(Key, double.NegativeInfinity, retained, Exclude.Stop);
+        return database.SortedSetRemoveRangeByScoreAsync(Key, double.NegativeInfinity, retained, Exclude.Stop, flags);
     }
 }
