@@ -86,24 +86,46 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     /// <summary>
     /// Queues a change message, the next of its topic, and records the connection's position on that topic in one step, so
     /// a cursor never runs ahead of the queue. A message this connection wrote is not echoed back to it (seed 002), and
-    /// fields restricted to roles it lacks are taken out.
+    /// fields restricted to roles it lacks are taken out. A full queue ends the connection (<see cref="EndReason.Overflow"/>).
     /// </summary>
-    public void Deliver(RoutedMessage message)
+    public void Deliver(RoutedMessage message) => Queue(message, overflowEnds: true);
+
+    /// <summary>
+    /// Queues a replayed message like <see cref="Deliver"/> if the queue takes it now; false, with nothing changed, when it
+    /// would not fit (a replay waits for room in <see cref="ReplayTurnAsync"/> instead of overflowing its own client).
+    /// </summary>
+    public bool TryReplay(RoutedMessage message) => Queue(message, overflowEnds: false);
+
+    private bool Queue(RoutedMessage message, bool overflowEnds)
     {
         if (message.Origin is not null && message.Origin == Id)
         {
             Reposition(message.Topic, new TopicPosition(message.Epoch, message.Offset));
-            return;
+            return true;
         }
 
         var json = TopicAccess.ForSubscriber(message, Subscriber);
         lock (_positions)
         {
+            var had = _positions.TryGetValue(message.Topic, out var before);
             _positions[message.Topic] = new TopicPosition(message.Epoch, message.Offset);
-            if (EnqueueFormatted(format.Message(json, _positions)))
+            var frame = format.Message(json, _positions);
+            if (overflowEnds ? EnqueueFormatted(frame) : _queue.TryWrite(frame))
             {
                 PushTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("realtimesync.push.transport", format.Name));
+                return true;
             }
+
+            if (had)
+            {
+                _positions[message.Topic] = before; // not queued: the cursor stays where the queue is
+            }
+            else
+            {
+                _positions.Remove(message.Topic);
+            }
+
+            return false;
         }
     }
 
@@ -119,9 +141,9 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     /// <summary>
     /// One replay page at a time per connection, with room for it in the queue: topics catching up together
     /// (a resume of many topics) would otherwise each see room and together overflow their own client.
-    /// Dispose the turn once the page is delivered.
+    /// <paramref name="chars"/> is what the message that did not fit last time needs. Dispose the turn once the page is delivered.
     /// </summary>
-    public async Task<IDisposable> ReplayTurnAsync(int frames, CancellationToken cancellationToken)
+    public async Task<IDisposable> ReplayTurnAsync(int frames, int chars, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, EndToken);
         if (!await _replayTurn.WaitAsync(RoomTimeout, linked.Token))
@@ -132,7 +154,7 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
 
         try
         {
-            await WaitForRoomAsync(frames, cancellationToken);
+            await WaitForRoomAsync(frames, chars, cancellationToken);
             return new ReplayTurn(_replayTurn);
         }
         catch
@@ -142,20 +164,11 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
         }
     }
 
-    /// <summary>
-    /// Whether a replayed message of about <paramref name="chars"/> characters fits the queue's character bound now; a replay
-    /// page stops at the first that does not and goes on once the client has read (an empty queue takes any one frame).
-    /// </summary>
-    public bool HasRoomFor(int chars) => _queue.Count == 0 || _queue.Chars + chars <= sendQueueCharLimit;
-
-    /// <summary>
-    /// Waits until the queue has room for <paramref name="frames"/> more and half its characters are free (a replay must not
-    /// overflow its own client; a page of big messages is delivered in as many rounds as the room takes).
-    /// </summary>
-    private async Task WaitForRoomAsync(int frames, CancellationToken cancellationToken)
+    /// <summary>Waits until the queue has room for <paramref name="frames"/> more and for a frame of <paramref name="chars"/> (an empty queue takes any).</summary>
+    private async Task WaitForRoomAsync(int frames, int chars, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        while (_queue.Count > sendQueueLimit - frames || _queue.Chars > sendQueueCharLimit / 2)
+        while (_queue.Count > sendQueueLimit - frames || (_queue.Count > 0 && _queue.Chars + chars > sendQueueCharLimit))
         {
             if (clock.Elapsed > RoomTimeout)
             {

@@ -219,10 +219,11 @@ public sealed partial class TopicSubscription
 
     private async Task CatchUpOnceAsync(CancellationToken cancellationToken)
     {
-        var page = Math.Min(ReplayPage, _connection.SendQueueLimit); // a page's frames must fit in an empty send queue (characters: see below)
-        for (var round = 1; ; round++)
+        var page = Math.Min(ReplayPage, _connection.SendQueueLimit); // a page's frames must fit in an empty send queue
+        var roomNeeded = 0; // characters the message that did not fit last round needs
+        for (var stalled = 0; ;)
         {
-            using var turn = await _connection.ReplayTurnAsync(page, cancellationToken);
+            using var turn = await _connection.ReplayTurnAsync(page, roomNeeded, cancellationToken);
             string? epoch;
             long last;
             lock (_gate)
@@ -251,31 +252,39 @@ public sealed partial class TopicSubscription
                 }
 
                 _epoch ??= read.Head.Epoch;
-                var roomLeft = true;
+                roomNeeded = 0;
                 foreach (var message in read.Messages.Select(logged => RoutedMessage.TryParse(logged.Json)).OfType<RoutedMessage>())
                 {
-                    // The round began with half the characters free, so its first message fits; the rest of a page of big
-                    // messages waits for the client to read, and the next round reads it again.
-                    if (_last != last && !(roomLeft = _connection.HasRoomFor(message.Json.Length)))
+                    if (message.Offset != _last + 1)
                     {
-                        break;
+                        continue;
                     }
 
-                    if (message.Offset == _last + 1)
+                    if (!ReplayLocked(message))
                     {
-                        DeliverLocked(message);
-                        PushTelemetry.Replays.Add(1);
+                        roomNeeded = message.Json.Length; // the rest of a page of big messages waits for the client to read
+                        break;
                     }
                 }
 
-                var progressed = _last != last;
-                if ((read.Messages.Count == page || !roomLeft) && progressed && round < MaxCatchUpRounds)
+                // Rounds that deliver are bounded by the log and the live buffer; only rounds that deliver nothing are counted.
+                stalled = _last != last ? 0 : stalled + 1;
+                if (stalled >= MaxCatchUpRounds)
+                {
+                    // The log and the live stream keep disagreeing: say so and start over from where the topic stands.
+                    Resync("could not close a gap in the topic", new TopicPosition(read.Head.Epoch ?? string.Empty, read.Head.Offset));
+                    DrainBufferLocked();
+                    _catchingUp = _readAgain = false;
+                    return;
+                }
+
+                if (read.Messages.Count == page || roomNeeded > 0)
                 {
                     continue; // more history to read before the buffer
                 }
 
                 var drained = DrainBufferLocked();
-                if (drained && _readAgain && round < MaxCatchUpRounds)
+                if (drained && _readAgain)
                 {
                     _readAgain = false;
                     continue; // asked to catch up while this one read: what was lost may have come after that read
@@ -283,17 +292,8 @@ public sealed partial class TopicSubscription
 
                 if (drained)
                 {
-                    _catchingUp = _readAgain = false;
+                    _catchingUp = false;
                     _connection.Reposition(Topic, new TopicPosition(_epoch ?? string.Empty, _last)); // a resume point even before any message
-                    return;
-                }
-
-                if (round >= MaxCatchUpRounds)
-                {
-                    // The log and the live stream keep disagreeing: say so and start over from where the topic stands.
-                    Resync("could not close a gap in the topic", new TopicPosition(read.Head.Epoch ?? string.Empty, read.Head.Offset));
-                    DrainBufferLocked();
-                    _catchingUp = _readAgain = false;
                     return;
                 }
             }
@@ -336,6 +336,25 @@ public sealed partial class TopicSubscription
             }
         }
 
+        return true;
+    }
+
+    /// <summary>Delivers a replayed message if the client's queue has room for it now; false (nothing changed) when it must wait.</summary>
+    private bool ReplayLocked(RoutedMessage message)
+    {
+        if (_closed)
+        {
+            return true; // nobody to deliver to: nothing to wait for either
+        }
+
+        if (!_connection.TryReplay(message))
+        {
+            return false;
+        }
+
+        _epoch ??= message.Epoch;
+        _last = message.Offset;
+        PushTelemetry.Replays.Add(1);
         return true;
     }
 

@@ -17,34 +17,47 @@ public sealed partial class PresenceSnapshots(PresenceStore store, ILogger<Prese
         var topics = accepted.ToHashSet(StringComparer.Ordinal);
         var subscriptions = connection.Subscriptions.Where(subscription => topics.Contains(subscription.Topic) && PresenceTopics.Holds(subscription.Topic)).ToList();
         subscriptions.Except(fresh).ToList().ForEach(subscription => subscription.Presence.Hold());
-        return Task.WhenAll(subscriptions.Select(subscription => SendAsync(connection, subscription)));
+        return Task.WhenAll(subscriptions.Select(subscription => SendAsync(subscription.Topic, [(connection, subscription)])));
     }
 
-    /// <summary>A fresh snapshot for every presence subscription of <paramref name="connections"/> (events may have been lost).</summary>
+    /// <summary>
+    /// A fresh snapshot for every presence subscription of <paramref name="connections"/> (events may have been lost): one
+    /// read per topic however many connections hold it, so a reconnect does not burst Redis with the same read.
+    /// </summary>
     public Task ResendAsync(IEnumerable<ClientConnection> connections) =>
-        Task.WhenAll(connections.SelectMany(connection => connection.Subscriptions
-            .Where(subscription => PresenceTopics.Holds(subscription.Topic))
-            .Select(subscription =>
-            {
-                subscription.Presence.Hold();
-                return SendAsync(connection, subscription);
-            })));
+        Task.WhenAll(connections
+            .SelectMany(connection => connection.Subscriptions
+                .Where(subscription => PresenceTopics.Holds(subscription.Topic))
+                .Select(subscription =>
+                {
+                    subscription.Presence.Hold();
+                    return (connection, subscription);
+                }))
+            .GroupBy(held => held.subscription.Topic, StringComparer.Ordinal)
+            .Select(topic => SendAsync(topic.Key, topic.ToList())));
 
-    private async Task SendAsync(ClientConnection connection, TopicSubscription subscription)
+    /// <summary>Reads <paramref name="topic"/>'s members once and opens each held subscription's gate with the snapshot (or tells it why not).</summary>
+    private async Task SendAsync(string topic, IReadOnlyList<(ClientConnection Connection, TopicSubscription Subscription)> held)
     {
         string? snapshot = null;
         try
         {
-            snapshot = PresenceFrames.Snapshot(subscription.Topic, await store.MembersAsync(subscription.Topic));
+            snapshot = PresenceFrames.Snapshot(topic, await store.MembersAsync(topic));
         }
         catch (Exception ex) when (PresenceStore.IsUnanswered(ex))
         {
-            LogUnreadable(ex, subscription.Topic);
-            connection.Enqueue(Frames.Error("presence_unavailable", "presence could not be read (Redis did not answer); events that follow still come", subscription.Topic));
+            LogUnreadable(ex, topic);
+            foreach (var (connection, _) in held)
+            {
+                connection.Enqueue(Frames.Error("presence_unavailable", "presence could not be read (Redis did not answer); events that follow still come", topic));
+            }
         }
         finally
         {
-            subscription.Presence.Open(snapshot);
+            foreach (var (_, subscription) in held)
+            {
+                subscription.Presence.Open(snapshot);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using RealtimeSync.FunctionalTests.Infrastructure;
+using RealtimeSync.PushGateway.Presence;
 
 namespace RealtimeSync.FunctionalTests.Push;
 
@@ -115,6 +116,44 @@ public sealed class PresenceTests(RealtimeSystem system) : IAsyncLifetime
         Assert.Equal(member.ConnectionId, (string?)left["member"]!["connectionId"]);
         Assert.True(clock.Elapsed > TimeSpan.FromSeconds(10), $"left after {clock.Elapsed}: not by its lease");
         await PushInstances.UntilBothServeAsync(system); // the fixture as it was, for the tests after this one
+    }
+
+    [Fact]
+    public async Task After_pub_sub_comes_back_every_watcher_gets_a_fresh_snapshot_with_the_join_it_missed()
+    {
+        var topic = Topic();
+        var watchers = new List<PushClient>();
+        foreach (var user in new[] { "watcher-a", "watcher-b", "watcher-c" })
+        {
+            var watcher = await system.ConnectAsync(user, "viewer"); // three watchers, so an instance holds two of them or more
+            watchers.Add(watcher);
+            await watcher.SubscribeAsync(topic);
+            Assert.Empty((await watcher.NextPresenceAsync(topic, "snapshot", Soon))["members"]!.AsArray());
+        }
+
+        try
+        {
+            // A join whose event went out while the instances were not listening: in Redis, never seen by them.
+            using var redis = await system.RedisAsync(admin: true);
+            var database = redis.GetDatabase();
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            await database.HashSetAsync(PresenceStore.MembersKey(topic), "lost-join", $$"""{"connectionId":"lost-join","userId":"ghost","state":{},"since":{{now}}}""");
+            await database.SortedSetAddAsync(PresenceStore.Leases, $"lost-join {topic}", now + 60_000);
+            Assert.True(await redis.GetServer(redis.GetEndPoints()[0]).ClientKillAsync(clientType: StackExchange.Redis.ClientType.PubSub) >= 2);
+
+            foreach (var watcher in watchers)
+            {
+                var members = (await watcher.NextPresenceAsync(topic, "snapshot", TimeSpan.FromSeconds(20)))["members"]!.AsArray();
+                Assert.Equal(["ghost"], members.Select(member => (string?)member!["userId"]));
+            }
+        }
+        finally
+        {
+            foreach (var watcher in watchers)
+            {
+                await watcher.DisposeAsync();
+            }
+        }
     }
 
     [Fact]

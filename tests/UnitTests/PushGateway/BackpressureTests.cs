@@ -54,7 +54,7 @@ public sealed class BackpressureTests
         var connection = new ClientConnection("c2", new Subscriber("ada", new HashSet<string>()), sendQueueLimit: 3, new PlainFormat());
         connection.Enqueue("frame 0");
         connection.Enqueue("frame 1");
-        var waiting = connection.ReplayTurnAsync(frames: 3, CancellationToken.None); // no room: waits for the client to read
+        var waiting = connection.ReplayTurnAsync(frames: 3, chars: 0, CancellationToken.None); // no room: waits for the client to read
 
         connection.Complete();
 

@@ -36,13 +36,15 @@ public sealed class CatchUpTests
         Assert.Equal([1L, 2L, 3L, 4L], await client);
     }
 
-    [Fact]
-    public async Task A_replay_bigger_than_the_send_queue_character_bound_arrives_whole_in_rounds_as_the_client_reads()
+    [Theory]
+    [InlineData(3_000)]
+    [InlineData(6_000)] // more than half the bound: each waits for a queue the client has emptied
+    public async Task A_replay_bigger_than_the_send_queue_character_bound_arrives_whole_in_rounds_as_the_client_reads(int padding)
     {
         var log = new LoggedTopic(Topic, Epoch);
         for (var n = 0; n < 10; n++)
         {
-            log.Append(padding: 3_000); // ten messages of about 3 KB against a bound of 10,000 characters
+            log.Append(padding); // ten messages against a bound of 10,000 characters
         }
 
         var connection = Connection(sendQueueCharLimit: 10_000);
