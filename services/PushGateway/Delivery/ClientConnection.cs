@@ -88,16 +88,18 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     /// a cursor never runs ahead of the queue. A message this connection wrote is not echoed back to it (seed 002), and
     /// fields restricted to roles it lacks are taken out. A full queue ends the connection (<see cref="EndReason.Overflow"/>).
     /// </summary>
-    public void Deliver(RoutedMessage message) => Queue(message, overflowEnds: true);
+    public void Deliver(RoutedMessage message) => Queue(message, overflowEnds: true, out _);
 
     /// <summary>
     /// Queues a replayed message like <see cref="Deliver"/> if the queue takes it now; false, with nothing changed, when it
-    /// would not fit (a replay waits for room in <see cref="ReplayTurnAsync"/> instead of overflowing its own client).
+    /// would not fit (a replay waits for room in <see cref="ReplayTurnAsync"/> instead of overflowing its own client);
+    /// <paramref name="needed"/> is then the characters of the frame it refused, cursor and transport framing included.
     /// </summary>
-    public bool TryReplay(RoutedMessage message) => Queue(message, overflowEnds: false);
+    public bool TryReplay(RoutedMessage message, out int needed) => Queue(message, overflowEnds: false, out needed);
 
-    private bool Queue(RoutedMessage message, bool overflowEnds)
+    private bool Queue(RoutedMessage message, bool overflowEnds, out int needed)
     {
+        needed = 0;
         if (message.Origin is not null && message.Origin == Id)
         {
             Reposition(message.Topic, new TopicPosition(message.Epoch, message.Offset));
@@ -116,6 +118,7 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
                 return true;
             }
 
+            needed = frame.Length;
             if (had)
             {
                 _positions[message.Topic] = before; // not queued: the cursor stays where the queue is
@@ -141,7 +144,7 @@ public sealed class ClientConnection(string id, Subscriber subscriber, int sendQ
     /// <summary>
     /// One replay page at a time per connection, with room for it in the queue: topics catching up together
     /// (a resume of many topics) would otherwise each see room and together overflow their own client.
-    /// <paramref name="chars"/> is what the message that did not fit last time needs. Dispose the turn once the page is delivered.
+    /// <paramref name="chars"/> is the size of the frame refused last time (<see cref="TryReplay"/>). Dispose the turn once the page is delivered.
     /// </summary>
     public async Task<IDisposable> ReplayTurnAsync(int frames, int chars, CancellationToken cancellationToken)
     {

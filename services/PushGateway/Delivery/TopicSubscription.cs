@@ -260,15 +260,15 @@ public sealed partial class TopicSubscription
                         continue;
                     }
 
-                    if (!ReplayLocked(message))
+                    if (!ReplayLocked(message, out roomNeeded))
                     {
-                        roomNeeded = message.Json.Length; // the rest of a page of big messages waits for the client to read
-                        break;
+                        break; // the rest of a page of big messages waits for the client to read
                     }
                 }
 
-                // Rounds that deliver are bounded by the log and the live buffer; only rounds that deliver nothing are counted.
-                stalled = _last != last ? 0 : stalled + 1;
+                // Only rounds that deliver nothing while nothing waits for room are counted: they mean the log and the live
+                // stream disagree. Delivering rounds are bounded by the log and the live buffer, waiting ones by RoomTimeout.
+                stalled = _last != last || roomNeeded > 0 ? 0 : stalled + 1;
                 if (stalled >= MaxCatchUpRounds)
                 {
                     // The log and the live stream keep disagreeing: say so and start over from where the topic stands.
@@ -339,15 +339,10 @@ public sealed partial class TopicSubscription
         return true;
     }
 
-    /// <summary>Delivers a replayed message if the client's queue has room for it now; false (nothing changed) when it must wait.</summary>
-    private bool ReplayLocked(RoutedMessage message)
+    /// <summary>Delivers a replayed message if the client's queue has room for it now; false (nothing changed, <paramref name="needed"/> the frame's size) when it must wait.</summary>
+    private bool ReplayLocked(RoutedMessage message, out int needed)
     {
-        if (_closed)
-        {
-            return true; // nobody to deliver to: nothing to wait for either
-        }
-
-        if (!_connection.TryReplay(message))
+        if (!_connection.TryReplay(message, out needed))
         {
             return false;
         }

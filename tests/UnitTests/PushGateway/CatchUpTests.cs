@@ -37,9 +37,10 @@ public sealed class CatchUpTests
     }
 
     [Theory]
-    [InlineData(3_000)]
-    [InlineData(6_000)] // more than half the bound: each waits for a queue the client has emptied
-    public async Task A_replay_bigger_than_the_send_queue_character_bound_arrives_whole_in_rounds_as_the_client_reads(int padding)
+    [InlineData(3_000, 0)]
+    [InlineData(6_000, 0)] // more than half the bound: each waits for a queue the client has emptied
+    [InlineData(3_000, 2_000)] // frames longer than their JSON (SSE's cursor): the wait is for the frame
+    public async Task A_replay_bigger_than_the_send_queue_character_bound_arrives_whole_in_rounds_as_the_client_reads(int padding, int framing)
     {
         var log = new LoggedTopic(Topic, Epoch);
         for (var n = 0; n < 10; n++)
@@ -47,7 +48,7 @@ public sealed class CatchUpTests
             log.Append(padding); // ten messages against a bound of 10,000 characters
         }
 
-        var connection = Connection(sendQueueCharLimit: 10_000);
+        var connection = Connection(sendQueueCharLimit: 10_000, framing);
         var subscription = TopicSubscription.Create(Topic, new TopicPosition(Epoch, 0), connection, log, NullLogger<TopicSubscription>.Instance, bufferLimit: 10);
         using var reading = new CancellationTokenSource(Timeout);
         var client = ReadAsync(connection, count: 10, reading.Token);
@@ -55,12 +56,12 @@ public sealed class CatchUpTests
         await subscription.StartAsync(CancellationToken.None).WaitAsync(Timeout);
         var offsets = await client;
 
-        Assert.Equal(Enumerable.Range(1, 10).Select(n => (long)n), offsets);
+        Assert.Equal(Enumerable.Range(1, 10).Select(n => (long)n), offsets); // in order, and no resync among them
         Assert.Equal(EndReason.None, connection.Ended);
     }
 
-    private static ClientConnection Connection(long sendQueueCharLimit) =>
-        new("c1", new Subscriber("ada", new HashSet<string> { "viewer" }), sendQueueLimit: 100, new PlainFormat(), sendQueueCharLimit);
+    private static ClientConnection Connection(long sendQueueCharLimit, int framing = 0) =>
+        new("c1", new Subscriber("ada", new HashSet<string> { "viewer" }), sendQueueLimit: 100, new Framed(framing), sendQueueCharLimit);
 
     /// <summary>A client reading its frames as they come, until it has <paramref name="count"/>.</summary>
     private static async Task<List<long>> ReadAsync(ClientConnection connection, int count, CancellationToken cancellationToken)
@@ -76,5 +77,15 @@ public sealed class CatchUpTests
         }
 
         return offsets;
+    }
+
+    /// <summary>A transport whose frames carry <paramref name="framing"/> characters around the JSON (blank, so a frame still parses).</summary>
+    private sealed class Framed(int framing) : ITransportFormat
+    {
+        public string Name => "framed";
+
+        public string Message(string json, IReadOnlyDictionary<string, TopicPosition> positions) => new string(' ', framing) + json;
+
+        public string Control(string json, IReadOnlyDictionary<string, TopicPosition> positions) => json;
     }
 }
