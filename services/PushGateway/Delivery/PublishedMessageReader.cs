@@ -49,7 +49,8 @@ public sealed partial class PublishedMessageReader(int backlogLimit, ILogger log
         }
     }
 
-    private static async Task<string?> NextAsync(IPublishedMessages messages, CancellationToken cancellationToken)
+    // A ValueTask: on the hot path the next message is usually there already, and a Task per message would be garbage.
+    private static async ValueTask<string?> NextAsync(IPublishedMessages messages, CancellationToken cancellationToken)
     {
         try
         {

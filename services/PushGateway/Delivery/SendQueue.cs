@@ -13,8 +13,6 @@ public sealed class SendQueue(int frameLimit, long charLimit) : ChannelReader<st
         new BoundedChannelOptions(frameLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private long _chars;
 
-    public int FrameLimit => frameLimit;
-
     /// <summary>Characters queued: what the waiting frames hold.</summary>
     public long Chars => Interlocked.Read(ref _chars);
 
