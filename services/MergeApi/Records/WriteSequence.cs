@@ -68,8 +68,9 @@ internal sealed class WriteSequence(Dictionary<(string Collection, string Id), S
         var changed = document is null ? current!.Data.Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList() : RecordDiff.ChangedFields(current?.Data, document);
         var stored = new StoredRecord(write.Collection, id, version, document ?? current!.Data);
         var operation = document is null ? ChangeOperation.Deleted : current is null ? ChangeOperation.Created : ChangeOperation.Updated;
+        // Time-ordered event ids (UUIDv7): the outbox's unique index on them grows at its end, not at a random page per row.
         var change = new RecordChanged(
-            Guid.NewGuid(), "merge-api", write.Collection, id, version, operation, changed,
+            Guid.CreateVersion7(clock.GetUtcNow()), "merge-api", write.Collection, id, version, operation, changed,
             document is null ? null : RecordDiff.Values(document, changed), write.Actor, write.OriginConnectionId, clock.GetUtcNow());
         _changes.Add(new RecordChange(stored, operation, write.Actor, changed, current?.Data, document, change));
         records[(write.Collection, id)] = document is null ? null : stored;

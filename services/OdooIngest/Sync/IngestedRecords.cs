@@ -262,7 +262,8 @@ public sealed class IngestedRecords(OutboxTable outbox)
         return archived;
     }
 
+    // Event ids are time-ordered (UUIDv7): the outbox's unique index on them then grows at its end, not at a random page per row.
     private static RecordChanged Change(string database, string model, int id, long version, ChangeOperation operation, IReadOnlyList<string> changed, JsonObject? values) =>
-        new(Guid.NewGuid(), "odoo-ingest", model, id.ToString(System.Globalization.CultureInfo.InvariantCulture), version, operation, changed, values,
+        new(Guid.CreateVersion7(), "odoo-ingest", model, id.ToString(System.Globalization.CultureInfo.InvariantCulture), version, operation, changed, values,
             $"odoo:{database}", null, DateTimeOffset.UtcNow);
 }

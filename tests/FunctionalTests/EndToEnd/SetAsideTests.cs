@@ -174,17 +174,7 @@ public sealed class SetAsideTests(RealtimeSystem system)
         return row!;
     }
 
-    /// <summary>
-    /// Waits until the service's own <c>/health</c> (not through the gateway) answers 200 with <paramref name="status"/>,
-    /// naming <paramref name="check"/> on a line of its own as the reason when one is given.
-    /// </summary>
-    private async Task WaitForReadinessAsync(string service, string status, string? check = null)
-    {
-        await Wait.UntilAsync(async () => await Readiness.ReportAsync(system, service) is { } report
-                && report.Split('\n')[0] == $"200 {status}"
-                && (check is null || report.Split('\n').Any(line => line.StartsWith($"{check}: {status} - ", StringComparison.Ordinal))),
-            Patience, $"{service} /health did not answer 200 {status}{(check is null ? "" : " naming " + check)}");
-    }
+    private Task WaitForReadinessAsync(string service, string status, string? check = null) => Readiness.UntilAsync(system, service, status, check, Patience);
 
     private async Task<Guid?> PublishedEventAsync(string collection)
     {

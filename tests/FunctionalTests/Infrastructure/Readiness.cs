@@ -23,6 +23,16 @@ internal static class Readiness
         }
     }
 
+    /// <summary>
+    /// Waits until the service's <c>/health</c> answers 200 with <paramref name="status"/>, naming <paramref name="check"/> on a
+    /// line of its own as the reason when one is given.
+    /// </summary>
+    public static Task UntilAsync(RealtimeSystem system, string service, string status, string? check, TimeSpan timeout) =>
+        Wait.UntilAsync(async () => await ReportAsync(system, service) is { } report
+                && report.Split('\n')[0] == $"200 {status}"
+                && (check is null || report.Split('\n').Any(line => line.StartsWith($"{check}: {status} - ", StringComparison.Ordinal))),
+            timeout, $"{service} /health did not answer 200 {status}{(check is null ? "" : " naming " + check)}");
+
     /// <summary>Waits until the service answers its readiness probe with 200 (Healthy or Degraded).</summary>
     public static Task UntilReadyAsync(RealtimeSystem system, string service, TimeSpan timeout, string failure) =>
         Wait.UntilAsync(async () => (await ReportAsync(system, service))?.StartsWith("200 ", StringComparison.Ordinal) == true, timeout, failure);

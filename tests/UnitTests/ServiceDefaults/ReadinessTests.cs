@@ -15,8 +15,8 @@ public sealed class ReadinessTests
     [Theory]
     [InlineData("merge-api", "self,PostgreSql,masstransit-bus,outbox-set-aside")]
     [InlineData("odoo-ingest", "self,PostgreSql,masstransit-bus,outbox-set-aside")]
-    [InlineData("change-notifier", "self,StackExchange.Redis,masstransit-bus,notifier-set-aside")]
-    [InlineData("push-gateway", "self,StackExchange.Redis")]
+    [InlineData("change-notifier", "self,StackExchange.Redis,redis-eviction-policy,masstransit-bus,notifier-set-aside")]
+    [InlineData("push-gateway", "self,StackExchange.Redis,redis-eviction-policy")]
     [InlineData("gateway", "self")]
     public void Every_dependency_has_a_readiness_check(string service, string checks)
     {
