@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
@@ -45,8 +47,7 @@ public static class AuthExtensions
             {
                 OnMessageReceived = context =>
                 {
-                    if (QueryTokenPaths.Any(path => context.Request.Path.StartsWithSegments(path))
-                        && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                    if (IsQueryTokenPath(context.Request.Path) && context.Request.Query["access_token"] is [{ Length: > 0 } token])
                     {
                         context.Token = token;
                     }
@@ -60,6 +61,14 @@ public static class AuthExtensions
                     {
                         context.Fail("The token has no usable 'sub' (subject) claim.");
                     }
+                    else if (IsQueryTokenPath(context.Request.Path) && context.Principal.Identity is ClaimsIdentity identity)
+                    {
+                        // A WebSocket or SSE request lasts as long as its connection, and so does its authentication result: keep
+                        // the claims, not the validated token with its parsed header and payload (a few KB per connection).
+                        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
+                            identity.Claims.Select(claim => new Claim(claim.Type, claim.Value, claim.ValueType, claim.Issuer)),
+                            identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType));
+                    }
 
                     return Task.CompletedTask;
                 },
@@ -71,6 +80,8 @@ public static class AuthExtensions
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin));
         return builder;
     }
+
+    private static bool IsQueryTokenPath(PathString path) => QueryTokenPaths.Any(prefix => path.StartsWithSegments(prefix));
 
     /// <summary>The HS256 key: at least 32 bytes of UTF-8 (a generated password is).</summary>
     public static SymmetricSecurityKey SigningKey(string key)

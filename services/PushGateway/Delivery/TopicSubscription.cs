@@ -7,7 +7,7 @@ namespace RealtimeSync.PushGateway.Delivery;
 /// <summary>
 /// One connection's subscription to one topic. Live messages (from Redis pub/sub) and replayed ones (from
 /// the topic log) meet here and leave in offset order with no gap and no duplicate: while a catch-up reads
-/// the log, live messages wait in a buffer; a live message that skips an offset triggers a catch-up; one
+/// the log, live messages wait in a <see cref="LiveBacklog"/>; a live message that skips an offset triggers a catch-up; one
 /// at or below the last delivered offset is dropped. A changed epoch, or history already trimmed, is told
 /// to the client as <c>resync</c> rather than papered over. A catch-up that keeps failing, or a buffer that
 /// outgrows the send queue, ends the connection so the client reconnects and resumes from its offsets.
@@ -18,11 +18,10 @@ public sealed partial class TopicSubscription
     private const int MaxCatchUpRounds = 50;
     private const int MaxCatchUpAttempts = 6;
     private readonly object _gate = new();
-    private readonly List<RoutedMessage> _buffer = [];
+    private readonly LiveBacklog _backlog;
     private readonly ClientConnection _connection;
     private readonly ITopicHistory _log;
     private readonly ILogger _logger;
-    private readonly int _bufferLimit;
     private string? _epoch;
     private long _last;
     private long? _startedAt;
@@ -36,7 +35,7 @@ public sealed partial class TopicSubscription
         _connection = connection;
         _log = log;
         _logger = logger;
-        _bufferLimit = bufferLimit;
+        _backlog = new LiveBacklog(bufferLimit);
         Presence = PresenceGate.For(topic, connection);
     }
 
@@ -108,7 +107,7 @@ public sealed partial class TopicSubscription
         lock (_gate)
         {
             _closed = true;
-            _buffer.Clear();
+            _backlog.Clear();
         }
     }
 
@@ -129,7 +128,7 @@ public sealed partial class TopicSubscription
             }
 
             _closed = true;
-            _buffer.Clear();
+            _backlog.Clear();
             return true;
         }
     }
@@ -302,12 +301,11 @@ public sealed partial class TopicSubscription
 
     private void Buffer(RoutedMessage message)
     {
-        _buffer.Add(message);
-        if (_buffer.Count > _bufferLimit)
+        if (!_backlog.TryAdd(message))
         {
             // Live messages pile up faster than the replay can catch up: the client resumes more cheaply than we buffer.
             _closed = true;
-            _buffer.Clear();
+            _backlog.Clear();
             _connection.End(EndReason.Overflow);
         }
     }
@@ -315,28 +313,13 @@ public sealed partial class TopicSubscription
     /// <summary>Delivers buffered live messages in order; false when one is still missing (catch up again).</summary>
     private bool DrainBufferLocked()
     {
-        _buffer.Sort((a, b) => a.Offset.CompareTo(b.Offset));
-        if (_epoch is null && _buffer.Count > 0)
+        _epoch ??= _backlog.OldestEpoch; // the topic had no history when we looked; its first messages define the epoch
+        while (!_closed && _backlog.TakeNext(_epoch, _last) is { } next)
         {
-            _epoch = _buffer[0].Epoch; // the topic had no history when we looked; its first messages define the epoch
+            DeliverLocked(next);
         }
 
-        while (_buffer.Count > 0)
-        {
-            var next = _buffer[0];
-            if (next.Epoch != _epoch || next.Offset > _last + 1)
-            {
-                return false;
-            }
-
-            _buffer.RemoveAt(0);
-            if (next.Offset == _last + 1)
-            {
-                DeliverLocked(next);
-            }
-        }
-
-        return true;
+        return _backlog.IsEmpty;
     }
 
     /// <summary>Delivers a replayed message if the client's queue has room for it now; false (nothing changed, <paramref name="needed"/> the frame's size) when it must wait.</summary>
@@ -369,7 +352,7 @@ public sealed partial class TopicSubscription
     {
         _epoch = string.IsNullOrEmpty(current.Epoch) ? null : current.Epoch;
         _last = current.Offset;
-        _buffer.RemoveAll(message => message.Epoch != current.Epoch || message.Offset <= current.Offset);
+        _backlog.DropThrough(current);
         _connection.Reposition(Topic, current);
         _connection.Enqueue(Frames.Resync(Topic, reason, current));
         PushTelemetry.Resyncs.Add(1);
