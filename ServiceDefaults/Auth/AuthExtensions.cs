@@ -64,8 +64,9 @@ public static class AuthExtensions
                     else if (IsQueryTokenPath(context.Request.Path) && context.Principal.Identity is ClaimsIdentity identity)
                     {
                         // A WebSocket or SSE request lasts as long as its connection, and so does its authentication result: keep
-                        // the claims, not the validated token with its parsed header and payload (a few KB per connection).
-                        context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
+                        // the claims, not the validated token with its parsed header and payload (a few KB per connection). Claim
+                        // types stay case-sensitive, as the token handler's identity reads them.
+                        context.Principal = new ClaimsPrincipal(new CaseSensitiveClaimsIdentity(
                             identity.Claims.Select(claim => new Claim(claim.Type, claim.Value, claim.ValueType, claim.Issuer)),
                             identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType));
                     }

@@ -19,37 +19,39 @@ public sealed partial class EvictionPolicyCheck(IConnectionMultiplexer redis, Ti
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(2);
     private readonly SemaphoreSlim _asking = new(1, 1);
-    private HealthCheckResult _last = HealthCheckResult.Healthy();
-    private DateTimeOffset _due = DateTimeOffset.MinValue;
+    // One reference, so a probe reading it while another writes never sees half of an answer.
+    private volatile Answer _answer = new(HealthCheckResult.Healthy(), DateTimeOffset.MinValue);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (time.GetUtcNow() < _due || !await _asking.WaitAsync(0, cancellationToken))
+        var last = _answer;
+        if (time.GetUtcNow() < last.Due || !await _asking.WaitAsync(0, cancellationToken))
         {
-            return _last; // fresh enough, or another probe is asking right now
+            return last.Result; // fresh enough, or another probe is asking right now
         }
 
         try
         {
             var info = (string?)await redis.GetDatabase().ExecuteAsync("INFO", "memory").WaitAsync(AnswerTimeout, cancellationToken);
             var result = Judge(info ?? string.Empty);
-            if (result.Status != HealthStatus.Healthy && _last.Status == HealthStatus.Healthy)
+            if (result.Status != HealthStatus.Healthy && last.Result.Status == HealthStatus.Healthy)
             {
                 LogEvicting(result.Description!);
             }
 
-            (_last, _due) = (result, time.GetUtcNow() + RecheckInterval);
+            _answer = new Answer(result, time.GetUtcNow() + RecheckInterval);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or RedisCommandException or TimeoutException)
         {
-            _due = time.GetUtcNow() + RecheckInterval;
+            // Unreachable (Redis's own check says so), or INFO not allowed here (a command map or proxy): keep the last answer.
+            _answer = last with { Due = time.GetUtcNow() + RecheckInterval };
         }
         finally
         {
             _asking.Release();
         }
 
-        return _last;
+        return _answer.Result;
     }
 
     /// <summary>What the <c>INFO memory</c> answer <paramref name="info"/> means for the topic log.</summary>
@@ -69,6 +71,8 @@ public sealed partial class EvictionPolicyCheck(IConnectionMultiplexer redis, Ti
             + "refuses appends and changes wait in the broker).",
             data: new Dictionary<string, object> { ["maxmemory"] = limit, ["maxmemoryPolicy"] = policy });
     }
+
+    private sealed record Answer(HealthCheckResult Result, DateTimeOffset Due);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
     private partial void LogEvicting(string problem);
