@@ -82,7 +82,7 @@ builder.AddProject<Projects.ChangeNotifier>("change-notifier")
 // destination of the gateway (decision 0021).
 IResourceBuilder<ProjectResource>[] pushGateways = builder.ExecutionContext.IsPublishMode
     ? [PushGateway("push-gateway").WithReplicas(2)]
-    : [PushGateway("push-gateway-1").WithEndpoint("http", Proxyless), PushGateway("push-gateway-2").WithEndpoint("http", Proxyless)];
+    : [ProxylessInstance(PushGateway("push-gateway-1")), ProxylessInstance(PushGateway("push-gateway-2"))];
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithEndpoint("http", Proxyless)
@@ -101,8 +101,9 @@ else
 {
     for (var i = 0; i < pushGateways.Length; i++)
     {
-        // As service discovery names them for a service with an address per instance: http://push-gateway is every instance.
-        gateway.WithEnvironment($"services__push-gateway__http__{i}", pushGateways[i].GetEndpoint("http")).WaitFor(pushGateways[i]);
+        // As service discovery names them for a service with an address per instance: http://_http2.push-gateway is every
+        // instance's http2 endpoint, the one the gateway forwards to.
+        gateway.WithEnvironment($"services__push-gateway__http2__{i}", pushGateways[i].GetEndpoint("http2")).WaitFor(pushGateways[i]);
     }
 }
 
@@ -133,12 +134,24 @@ builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (_, cance
 
 builder.Build().Run();
 
-IResourceBuilder<ProjectResource> PushGateway(string name) => builder.AddProject<Projects.PushGateway>(name)
-    .WithHttpHealthCheck(HealthPath)
-    .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Auth__SigningKey", jwtSigningKey)
-    .WithEnvironment("OTEL_SERVICE_NAME", "push-gateway") // one service in traces and metrics, whichever instance
-    .WithRestartOnCrash();
+// push-gateway listens twice: http (HTTP/1.1) for clients and probes that come straight to it, and http2 (HTTP/2 only, in
+// cleartext) for the gateway, whose WebSockets then share a few connections (decision 0026).
+IResourceBuilder<ProjectResource> PushGateway(string name)
+{
+    var instance = builder.AddProject<Projects.PushGateway>(name)
+        .WithHttpEndpoint(name: "http2", targetPort: builder.ExecutionContext.IsPublishMode ? 8081 : null)
+        .WithEndpoint("http2", endpoint => endpoint.Transport = "http2");
+    return instance
+        .WithEnvironment("PushGateway__GatewayPort", instance.GetEndpoint("http2").Property(EndpointProperty.TargetPort))
+        .WithHttpHealthCheck(HealthPath, endpointName: "http")
+        .WithReference(redis).WaitFor(redis)
+        .WithEnvironment("Auth__SigningKey", jwtSigningKey)
+        .WithEnvironment("OTEL_SERVICE_NAME", "push-gateway") // one service in traces and metrics, whichever instance
+        .WithRestartOnCrash();
+}
 
 // The port comes from DCP (or Gateway:Port) rather than the launch profile, which is a proxied one's.
 static void Proxyless(EndpointAnnotation endpoint) => (endpoint.IsProxied, endpoint.Port, endpoint.TargetPort) = (false, null, null);
+
+static IResourceBuilder<ProjectResource> ProxylessInstance(IResourceBuilder<ProjectResource> instance) =>
+    instance.WithEndpoint("http", Proxyless).WithEndpoint("http2", Proxyless);

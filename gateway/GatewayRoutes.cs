@@ -1,4 +1,6 @@
+using System.Net;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 
@@ -6,8 +8,9 @@ namespace RealtimeSync.Gateway;
 
 /// <summary>
 /// The gateway's routing table: which public path goes to which service. Each cluster has one destination,
-/// <c>http://{service}</c>, which service discovery expands into the service's addresses
-/// (<c>services__{service}__http__{i}</c>: one per instance, or one proxy address in front of the replicas).
+/// <c>http://{service}</c> (<c>http://_http2.{service}</c> for a service reached over HTTP/2), which service discovery expands into
+/// the service's addresses (<c>services__{service}__http__{i}</c> or <c>__http2__{i}</c>: one per instance, or one proxy address in
+/// front of the replicas).
 /// </summary>
 public static class GatewayRoutes
 {
@@ -32,6 +35,16 @@ public static class GatewayRoutes
         ("ingest", "Ingest (odoo-ingest)"),
     ];
 
+    /// <summary>
+    /// Services forwarded to over HTTP/2 without TLS (their <c>http2</c> endpoint): a WebSocket or event stream is then one stream of a
+    /// shared connection instead of a socket and a pooled connection of its own (decision 0026).
+    /// </summary>
+    private static readonly HashSet<string> Http2Services = ["push-gateway"];
+
+    private static readonly ForwarderRequestConfig Http2 = new() { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+    private static string Address(string service) => Http2Services.Contains(service) ? $"http://_http2.{service}" : $"http://{service}";
+
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build()
     {
         var routes = Table.Select(entry => new RouteConfig
@@ -48,8 +61,9 @@ public static class GatewayRoutes
             // The health address is resolved with the destination, so each instance is probed at its own address.
             Destinations = new Dictionary<string, DestinationConfig>
             {
-                [service] = new() { Address = $"http://{service}", Health = $"http://{service}/" },
+                [service] = new() { Address = Address(service), Health = Address(service) + "/" },
             },
+            HttpRequest = Http2Services.Contains(service) ? Http2 : null,
             // A dead instance leaves the rotation within seconds, so reconnecting clients land on a live one.
             HealthCheck = new HealthCheckConfig
             {

@@ -36,7 +36,8 @@ public sealed class ManifestTests
         Assert.Equal("{rabbitmq.connectionString}", (string?)notifier["ConnectionStrings__rabbitmq"]);
         Assert.False(notifier.ContainsKey("ConnectionStrings__mergedb"));
         var gateway = resources["gateway"]!["env"]!.AsObject();
-        Assert.Equal("{push-gateway.bindings.http.url}", (string?)gateway["services__push-gateway__http__0"]);
+        Assert.Equal("{push-gateway.bindings.http2.url}", (string?)gateway["services__push-gateway__http2__0"]);
+        Assert.Equal("http2", (string?)resources["push-gateway"]!["bindings"]!["http2"]!["transport"]);
         Assert.Equal("{merge-api.bindings.http.url}", (string?)gateway["services__merge-api__http__0"]);
         Assert.False(gateway.ContainsKey("ConnectionStrings__rabbitmq"));
     }

@@ -11,14 +11,27 @@ public sealed class GatewayDiscoveryTests
     [Fact]
     public async Task A_service_with_an_address_per_instance_gets_a_destination_per_instance_each_probed_at_its_own_address()
     {
+        // push-gateway's instances are reached at their http2 endpoints, not at the http ones clients may use directly.
         var destinations = await ResolveAsync("push-gateway", new()
         {
             ["services:push-gateway:http:0"] = "http://127.0.0.1:5101",
             ["services:push-gateway:http:1"] = "http://127.0.0.1:5102",
+            ["services:push-gateway:http2:0"] = "http://127.0.0.1:5111",
+            ["services:push-gateway:http2:1"] = "http://127.0.0.1:5112",
         });
 
-        Assert.Equal(["http://127.0.0.1:5101/", "http://127.0.0.1:5102/"], destinations.Select(destination => destination.Address).Order());
-        Assert.Equal(["http://127.0.0.1:5101/", "http://127.0.0.1:5102/"], destinations.Select(destination => destination.Health).Order());
+        Assert.Equal(["http://127.0.0.1:5111/", "http://127.0.0.1:5112/"], destinations.Select(destination => destination.Address).Order());
+        Assert.Equal(["http://127.0.0.1:5111/", "http://127.0.0.1:5112/"], destinations.Select(destination => destination.Health).Order());
+    }
+
+    [Fact]
+    public void Push_gateway_alone_is_forwarded_to_over_HTTP2_and_exactly_that()
+    {
+        var clusters = GatewayRoutes.Build().Clusters.ToDictionary(cluster => cluster.ClusterId);
+
+        Assert.Equal(System.Net.HttpVersion.Version20, clusters["push-gateway"].HttpRequest?.Version);
+        Assert.Equal(HttpVersionPolicy.RequestVersionExact, clusters["push-gateway"].HttpRequest?.VersionPolicy);
+        Assert.All(["merge-api", "odoo-ingest"], service => Assert.Null(clusters[service].HttpRequest));
     }
 
     [Fact]
