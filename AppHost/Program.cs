@@ -82,7 +82,7 @@ builder.AddProject<Projects.ChangeNotifier>("change-notifier")
 // destination of the gateway (decision 0021).
 IResourceBuilder<ProjectResource>[] pushGateways = builder.ExecutionContext.IsPublishMode
     ? [PushGateway("push-gateway").WithReplicas(2)]
-    : [ProxylessInstance(PushGateway("push-gateway-1")), ProxylessInstance(PushGateway("push-gateway-2"))];
+    : [RunModeInstance(PushGateway("push-gateway-1")), RunModeInstance(PushGateway("push-gateway-2"))];
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithEndpoint("http", Proxyless)
@@ -105,6 +105,10 @@ else
         // instance's http2 endpoint, the one the gateway forwards to.
         gateway.WithEnvironment($"services__push-gateway__http2__{i}", pushGateways[i].GetEndpoint("http2")).WaitFor(pushGateways[i]);
     }
+
+    // Each instance is a destination of its own, so its WebSockets can share HTTP/2 connections (decision 0026). Behind
+    // Kubernetes' Service, which balances connections, not streams, the gateway keeps HTTP/1.1.
+    gateway.WithEnvironment("Gateway__Http2Services__0", "push-gateway");
 }
 
 if (builder.ExecutionContext.IsRunMode)
@@ -134,24 +138,24 @@ builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, async (_, cance
 
 builder.Build().Run();
 
-// push-gateway listens twice: http (HTTP/1.1) for clients and probes that come straight to it, and http2 (HTTP/2 only, in
-// cleartext) for the gateway, whose WebSockets then share a few connections (decision 0026).
-IResourceBuilder<ProjectResource> PushGateway(string name)
-{
-    var instance = builder.AddProject<Projects.PushGateway>(name)
-        .WithHttpEndpoint(name: "http2", targetPort: builder.ExecutionContext.IsPublishMode ? 8081 : null)
-        .WithEndpoint("http2", endpoint => endpoint.Transport = "http2");
-    return instance
-        .WithEnvironment("PushGateway__GatewayPort", instance.GetEndpoint("http2").Property(EndpointProperty.TargetPort))
-        .WithHttpHealthCheck(HealthPath, endpointName: "http")
-        .WithReference(redis).WaitFor(redis)
-        .WithEnvironment("Auth__SigningKey", jwtSigningKey)
-        .WithEnvironment("OTEL_SERVICE_NAME", "push-gateway") // one service in traces and metrics, whichever instance
-        .WithRestartOnCrash();
-}
+IResourceBuilder<ProjectResource> PushGateway(string name) => builder.AddProject<Projects.PushGateway>(name)
+    .WithHttpHealthCheck(HealthPath, endpointName: "http")
+    .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Auth__SigningKey", jwtSigningKey)
+    .WithEnvironment("OTEL_SERVICE_NAME", "push-gateway") // one service in traces and metrics, whichever instance
+    .WithRestartOnCrash();
 
 // The port comes from DCP (or Gateway:Port) rather than the launch profile, which is a proxied one's.
 static void Proxyless(EndpointAnnotation endpoint) => (endpoint.IsProxied, endpoint.Port, endpoint.TargetPort) = (false, null, null);
 
-static IResourceBuilder<ProjectResource> ProxylessInstance(IResourceBuilder<ProjectResource> instance) =>
-    instance.WithEndpoint("http", Proxyless).WithEndpoint("http2", Proxyless);
+// A run-mode instance listens twice, with no proxy: http (HTTP/1.1) for clients and probes that come straight to it, and http2
+// (HTTP/2 only, in cleartext, named by PushGateway:GatewayPort) for the gateway (decision 0026).
+static IResourceBuilder<ProjectResource> RunModeInstance(IResourceBuilder<ProjectResource> instance)
+{
+    instance.WithEndpoint("http", Proxyless).WithHttpEndpoint(name: "http2").WithEndpoint("http2", endpoint =>
+    {
+        Proxyless(endpoint);
+        endpoint.Transport = "http2";
+    });
+    return instance.WithEnvironment("PushGateway__GatewayPort", instance.GetEndpoint("http2").Property(EndpointProperty.TargetPort));
+}

@@ -20,7 +20,7 @@ public static class GatewayExtensions
         builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
         builder.Services.Configure<RateLimitOptions>(builder.Configuration.GetSection("RateLimit"));
         builder.Services.Configure<BackofficeOptions>(builder.Configuration.GetSection("Backoffice"));
-        var (routes, clusters) = GatewayRoutes.Build();
+        var (routes, clusters) = GatewayRoutes.Build(builder.Configuration.GetSection("Gateway:Http2Services").Get<string[]>());
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters).AddServiceDiscoveryDestinationResolver();
         return builder;
     }

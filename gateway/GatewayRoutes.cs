@@ -35,18 +35,17 @@ public static class GatewayRoutes
         ("ingest", "Ingest (odoo-ingest)"),
     ];
 
-    /// <summary>
-    /// Services forwarded to over HTTP/2 without TLS (their <c>http2</c> endpoint): a WebSocket or event stream is then one stream of a
-    /// shared connection instead of a socket and a pooled connection of its own (decision 0026).
-    /// </summary>
-    private static readonly HashSet<string> Http2Services = ["push-gateway"];
-
     private static readonly ForwarderRequestConfig Http2 = new() { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
 
-    private static string Address(string service) => Http2Services.Contains(service) ? $"http://_http2.{service}" : $"http://{service}";
-
-    public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build()
+    /// <summary>
+    /// The routes and clusters. A service in <paramref name="http2Services"/> (<c>Gateway:Http2Services</c>) is forwarded to over
+    /// HTTP/2 without TLS at its <c>http2</c> endpoint: a WebSocket or event stream is then one stream of a few shared connections
+    /// instead of a socket and a pooled connection of its own. Only for a service whose every instance is a destination of its
+    /// own: behind one balancing address, a shared connection would take all its streams to one instance (decision 0026).
+    /// </summary>
+    public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(IReadOnlyCollection<string>? http2Services = null)
     {
+        http2Services ??= [];
         var routes = Table.Select(entry => new RouteConfig
         {
             RouteId = entry.RouteId,
@@ -63,7 +62,7 @@ public static class GatewayRoutes
             {
                 [service] = new() { Address = Address(service), Health = Address(service) + "/" },
             },
-            HttpRequest = Http2Services.Contains(service) ? Http2 : null,
+            HttpRequest = http2Services.Contains(service) ? Http2 : null,
             // A dead instance leaves the rotation within seconds, so reconnecting clients land on a live one.
             HealthCheck = new HealthCheckConfig
             {
@@ -85,5 +84,7 @@ public static class GatewayRoutes
         }).ToList();
 
         return (routes, clusters);
+
+        string Address(string service) => http2Services.Contains(service) ? $"http://_http2.{service}" : $"http://{service}";
     }
 }

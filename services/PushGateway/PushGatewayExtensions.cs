@@ -12,7 +12,7 @@ public static class PushGatewayExtensions
 {
     public static IHostApplicationBuilder AddPushGateway(this IHostApplicationBuilder builder)
     {
-        builder.AddGatewayPort();
+        GatewayPort.AddTo(builder);
         builder.AddDefaultAuthentication();
         builder.AddApiDocument("sync", "Sync API (push-gateway)",
             "Delivery of every committed change to the screens that show it: Server-Sent Events and polling here, WebSocket at `/ws` "

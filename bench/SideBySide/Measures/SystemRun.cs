@@ -64,7 +64,7 @@ internal sealed class SystemRun(ISystemUnderTest system, BenchOptions options, T
             {
                 await PhaseAsync(result, "one instance", async () =>
                 {
-                    // Straight to one instance: through RealtimeSync's gateway each connection takes two of its descriptors.
+                    // Straight to one instance, as the issue measures it: through RealtimeSync's gateway each connection also takes one of its descriptors.
                     log.WriteLine($"  {system.Title}: connecting {options.OneInstance} idle connections to its first instance...");
                     await using var crowd = await SubscriberSet.ConnectAsync(system, "one", options.OneInstance, cancellationToken, firstInstance: true);
                     result.OneInstanceOpen = crowd.Open;

@@ -51,7 +51,7 @@ internal sealed class RealtimeSyncSystem : ISystemUnderTest
 
     public (Uri Uri, string Instance) Endpoint(int index, string phase) => (SocketUri(App.Gateway, index, phase), "?");
 
-    /// <summary>push-gateway-1's own address: this many connections through the gateway would pass its descriptor limit (two per connection).</summary>
+    /// <summary>push-gateway-1's own address, as the issue measures one instance (through the gateway each connection also takes a gateway descriptor).</summary>
     public (Uri Uri, string Instance) FirstInstanceEndpoint(int index, string phase)
     {
         _firstInstance ??= new Uri($"http://127.0.0.1:{SubscriberPathEndpoints(App).First(endpoint => endpoint.What.StartsWith("push-gateway", StringComparison.Ordinal)).Port}");
@@ -111,13 +111,17 @@ internal sealed class RealtimeSyncSystem : ISystemUnderTest
             && category?.StartsWith("Microsoft.Extensions.Diagnostics.HealthChecks", StringComparison.Ordinal) != true));
 
     /// <summary>
-    /// The addresses of the gateway and of push-gateway, however the model runs it (replicas behind one address, or
-    /// instances of their own), as DCP allocated them: where a proxy would sit.
+    /// The addresses of the gateway and of push-gateway (its http endpoint first, then the http2 one the gateway forwards to),
+    /// however the model runs it (replicas behind one address, or instances of their own), as DCP allocated them: where a proxy
+    /// would sit.
     /// </summary>
     private static IEnumerable<(string What, int Port)> SubscriberPathEndpoints(RealtimeSyncApp app) =>
         app.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>()
             .Where(resource => resource.Name == "gateway" || resource.Name.StartsWith("push-gateway", StringComparison.Ordinal))
-            .Select(resource => ($"{resource.Name}'s", resource.GetEndpoint("http").Port));
+            .SelectMany(resource => resource.Annotations.OfType<EndpointAnnotation>()
+                .Where(endpoint => endpoint.Name is "http" or "http2")
+                .OrderBy(endpoint => endpoint.Name, StringComparer.Ordinal)
+                .Select(endpoint => ($"{resource.Name}'s {endpoint.Name}", resource.GetEndpoint(endpoint.Name).Port)));
 
     private static bool IsOurApiServer(string[] arguments) =>
         arguments.Contains("start-apiserver") && arguments.Zip(arguments.Skip(1)).Contains(("--monitor", $"{Environment.ProcessId}"));

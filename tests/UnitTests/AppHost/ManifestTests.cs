@@ -36,8 +36,9 @@ public sealed class ManifestTests
         Assert.Equal("{rabbitmq.connectionString}", (string?)notifier["ConnectionStrings__rabbitmq"]);
         Assert.False(notifier.ContainsKey("ConnectionStrings__mergedb"));
         var gateway = resources["gateway"]!["env"]!.AsObject();
-        Assert.Equal("{push-gateway.bindings.http2.url}", (string?)gateway["services__push-gateway__http2__0"]);
-        Assert.Equal("http2", (string?)resources["push-gateway"]!["bindings"]!["http2"]!["transport"]);
+        Assert.Equal("{push-gateway.bindings.http.url}", (string?)gateway["services__push-gateway__http__0"]);
+        // Kubernetes' Service balances connections, not streams: there the gateway keeps one connection per WebSocket (decision 0026).
+        Assert.False(gateway.ContainsKey("Gateway__Http2Services__0"));
         Assert.Equal("{merge-api.bindings.http.url}", (string?)gateway["services__merge-api__http__0"]);
         Assert.False(gateway.ContainsKey("ConnectionStrings__rabbitmq"));
     }
