@@ -14,9 +14,10 @@ public sealed partial class GatewayPort(int port, ILogger<GatewayPort> logger) :
     public const string Setting = "PushGateway:GatewayPort";
 
     /// <summary>
-    /// What a client may send on one stream before push-gateway reads it, and on one connection: twice the largest client
-    /// message per stream, and room for every stream of a connection (Kestrel's 100) to be full, so a WebSocket whose commands
-    /// wait (a slow Redis) never holds back the others on its connection.
+    /// What a client may send on one stream before push-gateway reads it: twice the largest client message. A connection gets
+    /// room for every one of its streams (Kestrel's 100) to be full twice over, because Kestrel returns connection credit only
+    /// once half of it has been read: so WebSockets whose commands wait (a slow Redis) never hold back the others on their
+    /// connection.
     /// </summary>
     private const int StreamWindow = 128 * 1024;
 
@@ -35,7 +36,7 @@ public sealed partial class GatewayPort(int port, ILogger<GatewayPort> logger) :
         builder.Services.AddOptions<KestrelServerOptions>().Configure<GatewayPort>((kestrel, gatewayPort) =>
         {
             kestrel.Limits.Http2.InitialStreamWindowSize = StreamWindow;
-            kestrel.Limits.Http2.InitialConnectionWindowSize = StreamWindow * kestrel.Limits.Http2.MaxStreamsPerConnection;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 2 * StreamWindow * kestrel.Limits.Http2.MaxStreamsPerConnection;
             // Endpoint defaults reach the addresses from ASPNETCORE_URLS or HTTP_PORTS too, where Aspire and Kubernetes put this one.
             kestrel.ConfigureEndpointDefaults(listen => gatewayPort.Apply(listen));
         });
