@@ -300,7 +300,8 @@ export class RealtimeClient {
     if (closure.code === CloseCodes.tokenExpired) {
       void this.tokens.refresh().catch(() => undefined);
     }
-    if (!closure.established && kind !== undefined && this.ladder.stepDown()) {
+    // Offline, every transport fails: that says nothing about this one, so the ladder is left as it is.
+    if (!closure.established && kind !== undefined && this.network.online && this.ladder.stepDown()) {
       // This transport does not work here: the next one at once, no backoff.
       if (this.connection.current !== "connecting") {
         this.connection.to("reconnecting", undefined, closure.reason);

@@ -12,9 +12,12 @@ const MemoryKey = "realtimesync.transport";
  * The transports in order of preference, WebSocket first. One that never worked (refused upgrade, a proxy that
  * drops frames, a blocked port) sends the client one rung down, and the rung is remembered for the session, so the
  * next page load does not wait for WebSocket to fail again. Climbing back is tried from time to time by the client.
+ * A rung that worked on this page is never left for failing later: that is the network or the server, not the
+ * transport, and stepping down then would strand the client on a fallback for an upgrade interval once they return.
  */
 export class TransportLadder {
   private index: number;
+  private readonly proven = new Set<TransportKind>();
 
   constructor(
     private readonly rungs: readonly TransportKind[],
@@ -37,8 +40,14 @@ export class TransportLadder {
     return this.index > 0 ? this.rungs[0] : undefined;
   }
 
-  /** The current transport never worked: one rung down, or false at the bottom (the ladder starts over). */
+  /**
+   * The current transport failed before it was welcomed: one rung down, or false at the bottom (the ladder starts
+   * over), or false, staying, when it worked before on this page.
+   */
   stepDown(): boolean {
+    if (this.proven.has(this.current)) {
+      return false;
+    }
     if (this.index + 1 < this.rungs.length) {
       this.index++;
       this.remember();
@@ -54,6 +63,7 @@ export class TransportLadder {
     const found = this.rungs.indexOf(kind);
     if (found >= 0) {
       this.index = found;
+      this.proven.add(kind);
       this.remember();
     }
   }

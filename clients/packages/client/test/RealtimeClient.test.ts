@@ -149,6 +149,25 @@ describe("RealtimeClient connection", () => {
     expect(network.last.kind).toBe("polling");
   });
 
+  it("stays on WebSocket when it fails after having worked on this page: the server or network, not the transport", async () => {
+    const { client: c } = client({ backoff: { initialMs: 1_000, jitter: 0 } });
+    c.connect();
+    network.last.welcome();
+    network.last.fail(true); // the server went away
+    await vi.advanceTimersByTimeAsync(1_000);
+    const again = network.last;
+    expect(again.kind).toBe("websocket");
+    again.fail(false); // still away: refused before any welcome
+    expect(network.opened).toHaveLength(2); // no SSE at once: a backoff wait, on the same rung
+    await vi.advanceTimersByTimeAsync(60_000); // attempts that get no welcome either
+    expect(network.opened.length).toBeGreaterThan(2);
+    c.retry(); // the server is back
+    expect(new Set(network.opened.map((transport) => transport.kind))).toEqual(new Set(["websocket"]));
+    network.last.welcome();
+    expect(c.state).toBe("connected");
+    expect(memory.getItem("realtimesync.transport")).toBe("websocket");
+  });
+
   it("takes a WebSocket that opens but sends no welcome (a proxy that drops frames) as not working", async () => {
     const { client: c } = client({ welcomeTimeoutMs: 5000 });
     c.connect();
@@ -328,6 +347,26 @@ describe("RealtimeClient network", () => {
     second.welcome();
     expect(second.subscribes[0]?.from).toEqual({ "records/settings": { epoch: "e1", offset: 4 } });
     expect(states.map((s) => s.current)).toEqual(["connecting", "connected", "reconnecting", "connected"]);
+  });
+  it("does not step down while the browser is offline, and comes back on WebSocket", async () => {
+    const listeners = new Set<(online: boolean) => void>();
+    const browser = {
+      online: false,
+      onChange: (listener: (online: boolean) => void) => (listeners.add(listener), () => listeners.delete(listener)),
+    };
+    const { client: c } = client({ network: browser, backoff: { initialMs: 1_000, jitter: 0 } });
+    c.connect(); // a page opened offline: nothing is known of its transports yet
+    network.last.fail(false);
+    await vi.advanceTimersByTimeAsync(1_000);
+    network.last.fail(false);
+    expect(network.opened.map((transport) => transport.kind)).toEqual(["websocket", "websocket"]);
+    expect(memory.getItem("realtimesync.transport")).not.toBe("sse");
+    browser.online = true;
+    listeners.forEach((listener) => listener(true));
+    expect(network.last.kind).toBe("websocket");
+    expect(network.opened).toHaveLength(3);
+    network.last.welcome();
+    expect(c.state).toBe("connected");
   });
 });
 
