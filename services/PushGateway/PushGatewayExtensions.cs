@@ -29,6 +29,8 @@ public static class PushGatewayExtensions
         builder.Services.AddSingleton<TopicAccess>();
         builder.Services.AddSingleton<TokenValidator>();
         builder.Services.AddSingleton<IConnectionCounts, RedisConnectionCounts>();
+        builder.Services.AddSingleton<ConnectionLeases>();
+        builder.Services.AddHostedService<LeaseRenewal>();
         builder.Services.AddSingleton<ConnectionQuota>();
         builder.Services.AddSingleton<SubscriptionRegistry>();
         builder.Services.AddSingleton<Subscriptions>();

@@ -9,7 +9,7 @@ namespace RealtimeSync.PushGateway.Access;
 /// event streams together), counted across every replica. When the count does not answer within <see cref="AnswerTimeout"/>
 /// the connection is let in: an outage of the limiter must not become an outage of push.
 /// </summary>
-public sealed partial class ConnectionQuota(IConnectionCounts counts, IOptions<PushGatewayOptions> options, ILogger<ConnectionQuota> logger)
+public sealed partial class ConnectionQuota(IConnectionCounts counts, ConnectionLeases leases, IOptions<PushGatewayOptions> options, ILogger<ConnectionQuota> logger)
 {
     public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(1);
 
@@ -37,30 +37,11 @@ public sealed partial class ConnectionQuota(IConnectionCounts counts, IOptions<P
             return null;
         }
 
-        return new ConnectionLease(
-            lease,
-            () => QuietlyAsync(() => counts.RenewAsync(userId, connectionId, lease)),
-            () => QuietlyAsync(() => counts.RemoveAsync(userId, connectionId)));
+        return leases.Hold(userId, connectionId);
     }
 
-    private static bool IsUnanswered(Exception ex) => ex is RedisException or TimeoutException;
-
-    /// <summary>A renewal or release that fails is not the connection's problem: the next renewal retries, an unreleased lease lapses.</summary>
-    private async Task QuietlyAsync(Func<Task> call)
-    {
-        try
-        {
-            await call().WaitAsync(AnswerTimeout);
-        }
-        catch (Exception ex) when (IsUnanswered(ex))
-        {
-            LogLeaseUnanswered(ex);
-        }
-    }
+    internal static bool IsUnanswered(Exception ex) => ex is RedisException or TimeoutException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection cap unavailable (Redis); letting a connection of {UserId} in uncounted")]
     private partial void LogUnchecked(Exception exception, string userId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection lease not renewed or released (Redis); it lapses on its own")]
-    private partial void LogLeaseUnanswered(Exception exception);
 }

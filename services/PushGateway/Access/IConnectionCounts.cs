@@ -6,8 +6,14 @@ public interface IConnectionCounts
     /// <summary>Counts <paramref name="connectionId"/> for <paramref name="lease"/> unless the user already holds <paramref name="cap"/> other live ones; true when counted.</summary>
     Task<bool> TryAddAsync(string userId, string connectionId, int cap, TimeSpan lease);
 
-    /// <summary>Extends the lease, counting the connection again if it had lapsed (a live connection always counts, even over the cap).</summary>
-    Task RenewAsync(string userId, string connectionId, TimeSpan lease);
+    /// <summary>
+    /// Extends the leases of <paramref name="held"/>, all in one call, counting a connection again if its lease had lapsed
+    /// (a live connection always counts, even over the cap).
+    /// </summary>
+    Task RenewAsync(IReadOnlyList<HeldConnection> held, TimeSpan lease);
 
     Task RemoveAsync(string userId, string connectionId);
 }
+
+/// <summary>A connection counted against its user's cap.</summary>
+public readonly record struct HeldConnection(string UserId, string ConnectionId);

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using RealtimeSync.FunctionalTests.Infrastructure;
 using RealtimeSync.PushGateway;
+using RealtimeSync.PushGateway.Access;
 
 namespace RealtimeSync.FunctionalTests.Push;
 
@@ -53,6 +54,33 @@ public sealed class ConnectionCapTests(RealtimeSystem system)
 
         Assert.Equal(HttpStatusCode.OK, streamInItsPlace.StatusCode);
         Assert.Equal(4029, (int?)first.CloseStatus); // the connections that took the freed slots count in turn
+    }
+
+    [Fact]
+    public async Task One_renewal_extends_the_lease_of_every_connection_it_names_on_redis_clock_and_counts_a_lapsed_one_again()
+    {
+        using var redis = await system.RedisAsync();
+        var counts = new RedisConnectionCounts(redis);
+        var (ada, grace) = ("renewed-" + Guid.NewGuid().ToString("N")[..8], "renewed-" + Guid.NewGuid().ToString("N")[..8]);
+        Assert.True(await counts.TryAddAsync(ada, "a1", cap: 1, TimeSpan.FromSeconds(5)));
+
+        // grace's connection holds no lease (it lapsed while Redis was away, say): the renewal counts it again.
+        await counts.RenewAsync([new HeldConnection(ada, "a1"), new HeldConnection(grace, "g1")], TimeSpan.FromMinutes(10));
+
+        var now = await RealtimeSystem.TopicLog(redis).NowAsync();
+        var database = redis.GetDatabase();
+        foreach (var (user, connection) in new[] { (ada, "a1"), (grace, "g1") })
+        {
+            // The set's layout (rs:conn:{user}, score the lapse time) is RedisConnectionCounts' documented one.
+            var lapses = await database.SortedSetScoreAsync($"rs:conn:{user}", connection);
+            Assert.NotNull(lapses);
+            Assert.InRange(lapses.Value - now, TimeSpan.FromMinutes(9).TotalMilliseconds, TimeSpan.FromMinutes(10).TotalMilliseconds);
+            Assert.InRange((await database.KeyTimeToLiveAsync($"rs:conn:{user}"))!.Value, TimeSpan.FromMinutes(9), TimeSpan.FromMinutes(10));
+        }
+
+        Assert.False(await counts.TryAddAsync(ada, "a2", cap: 1, TimeSpan.FromSeconds(5))); // ada's one still counts
+        await counts.RemoveAsync(ada, "a1");
+        await counts.RemoveAsync(grace, "g1");
     }
 
     /// <summary>The cap's worth of connections for <paramref name="user"/>: all WebSockets but one event stream.</summary>

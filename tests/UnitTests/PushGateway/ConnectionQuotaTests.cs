@@ -10,8 +10,15 @@ public sealed class ConnectionQuotaTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
-    private static ConnectionQuota Quota(IConnectionCounts counts, int cap = 2, TimeSpan? lease = null) => new(
-        counts, Options.Create(new PushGatewayOptions { MaxConnectionsPerUser = cap, ConnectionLease = lease ?? TimeSpan.FromMinutes(1) }), NullLogger<ConnectionQuota>.Instance);
+    private static ConnectionQuota Quota(IConnectionCounts counts, int cap = 2) => Quota(counts, Leases(counts), cap);
+
+    private static ConnectionQuota Quota(IConnectionCounts counts, ConnectionLeases leases, int cap = 2) =>
+        new(counts, leases, Settings(cap), NullLogger<ConnectionQuota>.Instance);
+
+    private static ConnectionLeases Leases(IConnectionCounts counts) => new(counts, Settings(2), NullLogger<ConnectionLeases>.Instance);
+
+    private static IOptions<PushGatewayOptions> Settings(int cap) =>
+        Options.Create(new PushGatewayOptions { MaxConnectionsPerUser = cap, ConnectionLease = TimeSpan.FromMinutes(1) });
 
     [Fact]
     public async Task The_connection_over_the_cap_is_refused_and_other_users_are_not_affected()
@@ -43,12 +50,43 @@ public sealed class ConnectionQuotaTests
     }
 
     [Fact]
-    public async Task A_held_lease_is_renewed()
+    public async Task A_round_renews_every_lease_held_and_none_given_back()
     {
         var counts = new InMemoryConnectionCounts();
-        await using var lease = await Quota(counts, lease: TimeSpan.FromMilliseconds(300)).AdmitAsync("ada", "c1", "websocket");
+        var leases = Leases(counts);
+        var quota = Quota(counts, leases);
+        await using var first = await quota.AdmitAsync("ada", "c1", "websocket");
+        var second = await quota.AdmitAsync("ada", "c2", "sse");
+        await using var third = await quota.AdmitAsync("grace", "c3", "websocket");
+        await second!.DisposeAsync();
 
-        await counts.RenewedTwice.WaitAsync(Bound);
+        await leases.RenewAsync().WaitAsync(Bound);
+
+        Assert.Equal(
+            [new HeldConnection("ada", "c1"), new HeldConnection("grace", "c3")],
+            counts.Renewed().OrderBy(held => held.ConnectionId, StringComparer.Ordinal));
+        Assert.Equal(2, leases.Count);
+    }
+
+    [Fact]
+    public async Task A_lease_given_back_during_a_round_is_removed_after_that_round_so_the_round_cannot_count_it_again()
+    {
+        var counts = new InMemoryConnectionCounts();
+        var leases = Leases(counts);
+        var lease = await Quota(counts, leases).AdmitAsync("ada", "c1", "websocket");
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        counts.RenewalGate = gate.Task;
+
+        var round = leases.RenewAsync();
+        var release = lease!.DisposeAsync().AsTask();
+        Assert.False(release.IsCompleted); // it waits for the round that holds it
+        Assert.Equal(["c1"], counts.Counted("ada"));
+        gate.SetResult();
+        await Task.WhenAll(round, release).WaitAsync(Bound);
+
+        Assert.Equal([new HeldConnection("ada", "c1")], counts.Renewed());
+        Assert.Empty(counts.Counted("ada"));
+        Assert.Equal(0, leases.Count);
     }
 
     public static TheoryData<string> Outages => ["silent", "refusing"];
@@ -67,5 +105,20 @@ public sealed class ConnectionQuotaTests
 
         Assert.NotNull(lease);
         await lease.DisposeAsync().AsTask().WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task A_connection_let_in_uncounted_is_counted_by_the_first_round_once_the_count_answers()
+    {
+        var counts = new InMemoryConnectionCounts { Outage = Task.FromException(new RedisConnectionException(ConnectionFailureType.UnableToConnect, "down")) };
+        var leases = Leases(counts);
+        await using var lease = await Quota(counts, leases, cap: 0).AdmitAsync("ada", "c1", "websocket");
+        await leases.RenewAsync().WaitAsync(Bound); // still down: nothing, quietly
+        Assert.Empty(counts.Counted("ada"));
+
+        counts.Outage = null;
+        await leases.RenewAsync().WaitAsync(Bound);
+
+        Assert.Equal(["c1"], counts.Counted("ada"));
     }
 }

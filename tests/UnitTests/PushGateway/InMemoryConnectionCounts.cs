@@ -6,13 +6,13 @@ namespace RealtimeSync.UnitTests.PushGateway;
 internal sealed class InMemoryConnectionCounts : IConnectionCounts
 {
     private readonly Dictionary<string, HashSet<string>> _held = new(StringComparer.Ordinal);
-    private readonly TaskCompletionSource _renewedTwice = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _renewals;
+    private readonly List<HeldConnection> _renewed = [];
 
     /// <summary>Every call awaits this first: a task that never ends is a silent Redis, a faulted one a refusing Redis.</summary>
     public Task? Outage { get; set; }
 
-    public Task RenewedTwice => _renewedTwice.Task;
+    /// <summary>Renewals await this after <see cref="Outage"/>: a renewal under way for as long as the test holds it.</summary>
+    public Task? RenewalGate { get; set; }
 
     public async Task<bool> TryAddAsync(string userId, string connectionId, int cap, TimeSpan lease)
     {
@@ -24,12 +24,17 @@ internal sealed class InMemoryConnectionCounts : IConnectionCounts
         }
     }
 
-    public async Task RenewAsync(string userId, string connectionId, TimeSpan lease)
+    public async Task RenewAsync(IReadOnlyList<HeldConnection> held, TimeSpan lease)
     {
-        await TryAddAsync(userId, connectionId, int.MaxValue, lease);
-        if (Interlocked.Increment(ref _renewals) == 2)
+        await (Outage ?? Task.CompletedTask);
+        await (RenewalGate ?? Task.CompletedTask);
+        foreach (var connection in held)
         {
-            _renewedTwice.TrySetResult();
+            await TryAddAsync(connection.UserId, connection.ConnectionId, int.MaxValue, lease);
+            lock (_held)
+            {
+                _renewed.Add(connection);
+            }
         }
     }
 
@@ -39,6 +44,24 @@ internal sealed class InMemoryConnectionCounts : IConnectionCounts
         lock (_held)
         {
             _held.GetValueOrDefault(userId)?.Remove(connectionId);
+        }
+    }
+
+    /// <summary>Every connection a renewal reached, in order.</summary>
+    public IReadOnlyList<HeldConnection> Renewed()
+    {
+        lock (_held)
+        {
+            return [.. _renewed];
+        }
+    }
+
+    /// <summary>The connections counted for <paramref name="userId"/> now.</summary>
+    public IReadOnlyList<string> Counted(string userId)
+    {
+        lock (_held)
+        {
+            return [.. _held.GetValueOrDefault(userId) ?? []];
         }
     }
 }
