@@ -50,6 +50,12 @@ internal sealed record BenchOptions
     /// <summary>Idle connections on the first instance alone, straight to it (issue 12: 10,000), then a few paced messages to each; 0 skips.</summary>
     public int OneInstance { get; init; } = 10000;
 
+    /// <summary>
+    /// Seconds to hold the idle connections open once connected and settled, before measuring, with each process's pid
+    /// printed: time to take a heap dump (<c>dotnet-gcdump collect -p</c>); 0, the default, holds nothing.
+    /// </summary>
+    public int HoldIdle { get; init; }
+
     /// <summary>The changes one change-rate round offers; each subscriber keeps a flag and a latency per change.</summary>
     public long RateChanges => (long)Rate * RateSeconds;
 
@@ -74,6 +80,7 @@ internal sealed record BenchOptions
                 "--rate-seconds" => options with { RateSeconds = Positive(args[i], value) },
                 "--rate-subscribers" => options with { RateSubscribers = Positive(args[i], value) },
                 "--one-instance" => options with { OneInstance = Positive(args[i], value, allowZero: true) },
+                "--hold-idle" => options with { HoldIdle = Positive(args[i], value, allowZero: true) },
                 "--rate-batch" => options with { RateBatch = AtMost(args[i], Positive(args[i], value), MaxRateBatch, "merge-api's MaxBatchOperations") },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };

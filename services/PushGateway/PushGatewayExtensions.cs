@@ -23,6 +23,9 @@ public static class PushGatewayExtensions
         builder.AddOutageException<StackExchange.Redis.RedisException>(); // polling and sending answer 503 while Redis is away
         builder.AddTopicLog();
         builder.Services.Configure<PushGatewayOptions>(builder.Configuration.GetSection("PushGateway"));
+        builder.Services.AddOptions<PushGatewayOptions>()
+            .Validate(options => options.ConnectionLease >= TimeSpan.FromSeconds(1), "PushGateway:ConnectionLease must be at least 1 second (it is renewed every third of it).")
+            .ValidateOnStart();
         builder.Services.PostConfigure<PushGatewayOptions>(options =>
             options.InstanceId = string.IsNullOrEmpty(options.InstanceId) ? InstanceIdentity.Resolve(builder.Configuration) : options.InstanceId);
         builder.Services.Configure<TopicAccessOptions>(builder.Configuration.GetSection("Topics"));

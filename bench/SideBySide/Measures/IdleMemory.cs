@@ -15,13 +15,19 @@ internal static class IdleMemory
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(60);
     private const int StillSamples = 5;
 
-    public static async Task<MemoryResult> MeasureAsync(ISystemUnderTest system, int connections, TextWriter log, CancellationToken cancellationToken)
+    public static async Task<MemoryResult> MeasureAsync(ISystemUnderTest system, int connections, int holdSeconds, TextWriter log, CancellationToken cancellationToken)
     {
         var processes = system.Processes().Where(process => process.Role == PathRole.Connections).ToList();
         var (before, settledBefore) = await SettledAsync(processes, cancellationToken);
         log.WriteLine($"  {system.Title}: connecting {connections} idle connections...");
         await using var idle = await SubscriberSet.ConnectAsync(system, "idle", connections, cancellationToken);
         var (after, settledAfter) = await SettledAsync(processes, cancellationToken);
+        if (holdSeconds > 0)
+        {
+            log.WriteLine($"  {system.Title}: holding them {holdSeconds} s; pids {string.Join(", ", processes.Select(process => $"{process.Name} {process.Pid}"))}");
+            await Task.Delay(TimeSpan.FromSeconds(holdSeconds), cancellationToken);
+        }
+
         var measured = processes.Select((process, i) => new ProcessMemory(process, before[i], after[i], ProcFs.OpenDescriptors(process.Pid))).ToList();
         return new MemoryResult(connections, idle.Open, idle.Spread, settledBefore && settledAfter, measured);
     }

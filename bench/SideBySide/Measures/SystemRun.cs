@@ -30,7 +30,7 @@ internal sealed class SystemRun(ISystemUnderTest system, BenchOptions options, T
                 await using var few = await SubscriberSet.ConnectAsync(system, "warm", Math.Min(WarmUpSubscribers, options.Subscribers), cancellationToken);
                 Logged("warm-up", await RoundAsync(few, options.WarmUp, options.Publishers, TimeSpan.Zero, cancellationToken));
             }, cancellationToken);
-            await PhaseAsync(result, "memory", async () => result.Memory = await IdleMemory.MeasureAsync(system, options.Idle, log, cancellationToken), cancellationToken);
+            await PhaseAsync(result, "memory", async () => result.Memory = await IdleMemory.MeasureAsync(system, options.Idle, options.HoldIdle, log, cancellationToken), cancellationToken);
             await PhaseAsync(result, "rounds", async () =>
             {
                 log.WriteLine($"  {system.Title}: connecting {options.Subscribers} subscribers...");

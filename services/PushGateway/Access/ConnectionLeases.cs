@@ -5,12 +5,14 @@ namespace RealtimeSync.PushGateway.Access;
 /// <summary>
 /// The connection leases this replica holds. They are renewed together (<see cref="LeaseRenewal"/>), in calls of at most
 /// <see cref="RenewChunk"/>, not by a timer and a Redis call of each connection's own: 10,000 idle connections cost one
-/// round every <c>lease / 3</c>, and no timer, task or cancellation source each. A lease given back first waits for a
-/// round under way, so that round cannot count it again after its release.
+/// round every <c>lease / 3</c>, and no timer, task or cancellation source each. A lease given back is never counted again
+/// by a renewal: each call renews only leases still held when it is sent, on the connection its removal is sent on later,
+/// and a release first waits for a round under way (at most <see cref="ConnectionQuota.AnswerTimeout"/>).
 /// </summary>
 public sealed partial class ConnectionLeases(IConnectionCounts counts, IOptions<PushGatewayOptions> options, ILogger<ConnectionLeases> logger)
 {
     private const int RenewChunk = 500;
+    private const int CallsInFlight = 4;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _held = new(StringComparer.Ordinal); // connection id → user id
     private Task _renewing = Task.CompletedTask;
@@ -37,13 +39,44 @@ public sealed partial class ConnectionLeases(IConnectionCounts counts, IOptions<
         return new ConnectionLease(this, new HeldConnection(userId, connectionId));
     }
 
-    /// <summary>One round: every lease held now, renewed in concurrent calls; a call that fails or does not answer is left to the next round.</summary>
-    public Task RenewAsync()
+    /// <summary>
+    /// One round: every lease held when it starts, renewed in calls of <see cref="RenewChunk"/>, at most
+    /// <see cref="CallsInFlight"/> at a time (admissions share the connection to Redis); a call that fails or does not
+    /// answer is left to the next round.
+    /// </summary>
+    public async Task RenewAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        HeldConnection[] held;
+        lock (_gate)
+        {
+            held = [.. _held.Select(entry => new HeldConnection(entry.Value, entry.Key))];
+            _renewing = done.Task;
+        }
+
+        try
+        {
+            foreach (var calls in held.Chunk(RenewChunk).Chunk(CallsInFlight))
+            {
+                await Task.WhenAll(calls.Select(chunk => QuietlyAsync(() => RenewStillHeldAsync(chunk))));
+            }
+        }
+        finally
+        {
+            done.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Sends the renewal of those of <paramref name="chunk"/> still held, under the lock a release takes to remove its
+    /// lease: a lease removed before is not in it, and one removed after has its removal sent after it.
+    /// </summary>
+    private Task RenewStillHeldAsync(HeldConnection[] chunk)
     {
         lock (_gate)
         {
-            var held = _held.Select(entry => new HeldConnection(entry.Value, entry.Key)).ToList();
-            return _renewing = Task.WhenAll(held.Chunk(RenewChunk).Select(chunk => QuietlyAsync(() => counts.RenewAsync(chunk, options.Value.ConnectionLease))));
+            var still = chunk.Where(held => _held.ContainsKey(held.ConnectionId)).ToList();
+            return still.Count == 0 ? Task.CompletedTask : counts.RenewAsync(still, options.Value.ConnectionLease);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.Http.Headers;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -87,6 +88,12 @@ public class RealtimeSystem : IAsyncLifetime
                 .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500");
         }
 
+        // Connection leases short enough that a test sees one lapse unless its instance renews it (renewed every 2 s).
+        foreach (var pushGateway in builder.Resources.OfType<ProjectResource>().Where(project => PushGateways.Contains(project.Name)).ToList())
+        {
+            builder.CreateResourceBuilder(pushGateway).WithEnvironment("PushGateway__ConnectionLease", ConnectionLease.ToString("c", CultureInfo.InvariantCulture));
+        }
+
         var signingKey = builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "jwt-signing-key");
         var hintSecret = builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "odoo-hint-secret");
         _app = await builder.BuildAsync(startup.Token);
@@ -142,6 +149,9 @@ public class RealtimeSystem : IAsyncLifetime
 
     /// <summary>The resources of push-gateway's instances in run mode (the AppHost models them apart: decision 0021).</summary>
     public static readonly string[] PushGateways = ["push-gateway-1", "push-gateway-2"];
+
+    /// <summary>push-gateway's connection leases in these tests (60 s shipped).</summary>
+    public static readonly TimeSpan ConnectionLease = TimeSpan.FromSeconds(6);
 
     /// <summary>
     /// The process of push-gateway's instance whose id (OpenTelemetry's service.instance.id, the id push-gateway reports

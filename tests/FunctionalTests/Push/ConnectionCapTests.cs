@@ -57,6 +57,27 @@ public sealed class ConnectionCapTests(RealtimeSystem system)
     }
 
     [Fact]
+    public async Task A_live_connection_keeps_counting_past_its_first_lease_because_its_instance_renews_it()
+    {
+        var user = "renewing-" + Guid.NewGuid().ToString("N")[..8];
+        await using var held = await HoldCapAsync(user);
+        using var redis = await system.RedisAsync();
+        var database = redis.GetDatabase();
+        var log = RealtimeSystem.TopicLog(redis);
+        // The set's layout (rs:conn:{user}, score the lapse time) is RedisConnectionCounts' documented one.
+        var firstLapse = (await database.SortedSetRangeByRankWithScoresAsync($"rs:conn:{user}")).Max(entry => entry.Score);
+
+        await Wait.UntilAsync(async () => await log.NowAsync() > firstLapse + 1000, Timeout, "Redis's clock did not pass the first leases' lapse");
+        var (socket, first) = await OpenWebSocketAsync(user);
+        using var _ = socket;
+
+        Assert.Equal(4029, (int?)first.CloseStatus); // every held connection still counts
+        var leases = await database.SortedSetRangeByRankWithScoresAsync($"rs:conn:{user}");
+        Assert.Equal(Cap, leases.Length);
+        Assert.All(leases, lease => Assert.True(lease.Score > firstLapse, "a lease was not renewed"));
+    }
+
+    [Fact]
     public async Task One_renewal_extends_the_lease_of_every_connection_it_names_on_redis_clock_and_counts_a_lapsed_one_again()
     {
         using var redis = await system.RedisAsync();

@@ -62,6 +62,7 @@ export class RealtimeClient {
   private stopVisibility: (() => void) | undefined;
   private stopNetwork: (() => void) | undefined;
   private readonly network: NetworkStatus;
+  private openedOffline = false;
 
   constructor(options: RealtimeClientOptions) {
     this.options = options;
@@ -133,7 +134,7 @@ export class RealtimeClient {
     this.open(this.ladder.current);
   }
 
-  /** Leaves `failed` (or any wait) and tries again at once, from the first transport. */
+  /** Leaves `failed` (or any wait) and tries again at once, on the transport the ladder stands on. */
   retry(): void {
     this.backoff.reset();
     if (this.connection.current === "failed") {
@@ -177,6 +178,7 @@ export class RealtimeClient {
       closed: (closure) => this.transport === transport && this.closed(closure),
     });
     this.transport = transport;
+    this.openedOffline = !this.network.online;
     this.timers.arm("welcome", this.options.welcomeTimeoutMs ?? 5_000, () =>
       this.lost(transport, { reason: "no welcome in time", established: false }),
     );
@@ -300,8 +302,10 @@ export class RealtimeClient {
     if (closure.code === CloseCodes.tokenExpired) {
       void this.tokens.refresh().catch(() => undefined);
     }
-    // Offline, every transport fails: that says nothing about this one, so the ladder is left as it is.
-    if (!closure.established && kind !== undefined && this.network.online && this.ladder.stepDown()) {
+    // Offline (when the attempt began or ended), every transport fails, and one never tried (no token) did not fail at
+    // all: neither says anything about this transport, so the ladder is left as it is.
+    const offline = this.openedOffline || !this.network.online;
+    if (!closure.established && !closure.untried && kind !== undefined && !offline && this.ladder.stepDown()) {
       // This transport does not work here: the next one at once, no backoff.
       if (this.connection.current !== "connecting") {
         this.connection.to("reconnecting", undefined, closure.reason);

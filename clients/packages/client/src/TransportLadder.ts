@@ -8,16 +8,21 @@ export interface SessionMemory {
 
 const MemoryKey = "realtimesync.transport";
 
+/** Failures in a row, before a welcome, that a rung which worked on this page absorbs before it is left like any other. */
+const ProvenRungPatience = 3;
+
 /**
  * The transports in order of preference, WebSocket first. One that never worked (refused upgrade, a proxy that
  * drops frames, a blocked port) sends the client one rung down, and the rung is remembered for the session, so the
  * next page load does not wait for WebSocket to fail again. Climbing back is tried from time to time by the client.
- * A rung that worked on this page is never left for failing later: that is the network or the server, not the
- * transport, and stepping down then would strand the client on a fallback for an upgrade interval once they return.
+ * A rung that worked on this page is not left for its first failures: those are the network or the server (a restart),
+ * not the transport, and stepping down then would strand the client on a fallback for an upgrade interval once they are
+ * back. Only a few failures in a row (a proxy that now blocks it) send the client down from it.
  */
 export class TransportLadder {
   private index: number;
   private readonly proven = new Set<TransportKind>();
+  private failuresInARow = 0;
 
   constructor(
     private readonly rungs: readonly TransportKind[],
@@ -42,12 +47,14 @@ export class TransportLadder {
 
   /**
    * The current transport failed before it was welcomed: one rung down, or false at the bottom (the ladder starts
-   * over), or false, staying, when it worked before on this page.
+   * over), or false, staying, while it is a rung that worked on this page and has not failed often in a row.
    */
   stepDown(): boolean {
-    if (this.proven.has(this.current)) {
+    if (this.proven.has(this.current) && ++this.failuresInARow < ProvenRungPatience) {
       return false;
     }
+    this.proven.delete(this.current);
+    this.failuresInARow = 0;
     if (this.index + 1 < this.rungs.length) {
       this.index++;
       this.remember();
@@ -64,6 +71,7 @@ export class TransportLadder {
     if (found >= 0) {
       this.index = found;
       this.proven.add(kind);
+      this.failuresInARow = 0;
       this.remember();
     }
   }

@@ -59,8 +59,9 @@ export class FakeTransport implements Transport {
     this.events.frame({ topic, offset, epoch, type: "record.updated", payload });
   }
 
-  fail(established: boolean, code?: number): void {
-    this.events.closed(code === undefined ? { reason: "test", established } : { reason: "test", code, established });
+  fail(established: boolean, code?: number, untried = false): void {
+    const closure = { reason: "test", established, untried };
+    this.events.closed(code === undefined ? closure : { ...closure, code });
   }
 }
 

@@ -149,23 +149,56 @@ describe("RealtimeClient connection", () => {
     expect(network.last.kind).toBe("polling");
   });
 
-  it("stays on WebSocket when it fails after having worked on this page: the server or network, not the transport", async () => {
+  it("stays on WebSocket when it fails soon after having worked here (a server restart), and leaves it after three failures in a row", async () => {
     const { client: c } = client({ backoff: { initialMs: 1_000, jitter: 0 } });
     c.connect();
     network.last.welcome();
     network.last.fail(true); // the server went away
     await vi.advanceTimersByTimeAsync(1_000);
-    const again = network.last;
-    expect(again.kind).toBe("websocket");
-    again.fail(false); // still away: refused before any welcome
+    network.last.fail(false); // still away: refused before any welcome
     expect(network.opened).toHaveLength(2); // no SSE at once: a backoff wait, on the same rung
-    await vi.advanceTimersByTimeAsync(60_000); // attempts that get no welcome either
-    expect(network.opened.length).toBeGreaterThan(2);
-    c.retry(); // the server is back
+    await vi.advanceTimersByTimeAsync(2_000);
+    network.last.fail(false);
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(network.opened.map((transport) => transport.kind)).toEqual([
+      "websocket",
+      "websocket",
+      "websocket",
+      "websocket",
+    ]);
+    network.last.fail(false); // three in a row: a proxy that now blocks WebSocket, say
+    expect(network.last.kind).toBe("sse");
+    network.last.welcome();
+    expect(c.state).toBe("degraded");
+  });
+
+  it("counts only failures in a row: a welcome in between starts the patience over", async () => {
+    const { client: c } = client({ backoff: { initialMs: 1_000, jitter: 0 } });
+    c.connect();
+    network.last.welcome();
+    for (let round = 0; round < 3; round++) {
+      network.last.fail(true);
+      await vi.advanceTimersByTimeAsync(1_000);
+      network.last.fail(false);
+      await vi.advanceTimersByTimeAsync(2_000);
+      network.last.fail(false);
+      await vi.advanceTimersByTimeAsync(4_000);
+      network.last.welcome(); // back on the third attempt
+    }
     expect(new Set(network.opened.map((transport) => transport.kind))).toEqual(new Set(["websocket"]));
+    expect(c.state).toBe("connected");
+  });
+
+  it("does not step down when there was no token to try the transport with", async () => {
+    const { client: c } = client({ backoff: { initialMs: 1_000, jitter: 0 } });
+    c.connect();
+    network.last.fail(false, undefined, true); // the sign-in endpoint is away: WebSocket was never tried
+    expect(network.opened).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(network.last.kind).toBe("websocket");
+    expect(memory.getItem("realtimesync.transport")).not.toBe("sse");
     network.last.welcome();
     expect(c.state).toBe("connected");
-    expect(memory.getItem("realtimesync.transport")).toBe("websocket");
   });
 
   it("takes a WebSocket that opens but sends no welcome (a proxy that drops frames) as not working", async () => {
@@ -365,6 +398,18 @@ describe("RealtimeClient network", () => {
     listeners.forEach((listener) => listener(true));
     expect(network.last.kind).toBe("websocket");
     expect(network.opened).toHaveLength(3);
+    network.last.welcome();
+    expect(c.state).toBe("connected");
+  });
+  it("does not step down for an attempt that began offline, even if it fails once the browser is back", async () => {
+    const browser = { online: false, onChange: () => () => {} };
+    const { client: c } = client({ network: browser, backoff: { initialMs: 1_000, jitter: 0 } });
+    c.connect();
+    browser.online = true; // back, before the attempt made offline has failed
+    network.last.fail(false);
+    expect(network.opened).toHaveLength(1); // no SSE at once
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(network.last.kind).toBe("websocket");
     network.last.welcome();
     expect(c.state).toBe("connected");
   });

@@ -31,8 +31,8 @@ class FakeWebSocket {
 let frames: ServerFrame[];
 let closures: TransportClosure[];
 
-function transport(): WebSocketTransport {
-  const context = transportContext();
+function transport(token?: () => Promise<string>): WebSocketTransport {
+  const context = token ? { ...transportContext(), token } : transportContext();
   return new WebSocketTransport(
     context,
     { frame: (frame) => frames.push(frame), closed: (closure) => closures.push(closure) },
@@ -73,6 +73,14 @@ describe("WebSocketTransport", () => {
 
     expect(frames.map((frame) => frame.type)).toEqual(["welcome", "change", "change"]);
     expect(frames.slice(1).map((frame) => (frame as { offset: number }).offset)).toEqual([1, 2]);
+  });
+
+  it("reports a token that could not be had as a closure of a transport never tried, opening no socket", async () => {
+    transport(() => Promise.reject(new Error("sign-in is away"))).open();
+    await vi.waitFor(() => expect(closures).toHaveLength(1));
+
+    expect(closures[0]).toMatchObject({ established: false, untried: true });
+    expect(FakeWebSocket.opened).toHaveLength(0);
   });
 
   it("still reads a message holding one frame, and drops a line that is not a frame", async () => {

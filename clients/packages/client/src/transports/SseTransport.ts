@@ -60,7 +60,7 @@ export class SseTransport implements Transport {
         }
         source.onerror = () => this.ended("event stream failed");
       },
-      (error: unknown) => this.ended(`no token: ${String(error)}`),
+      (error: unknown) => this.ended(`no token: ${String(error)}`, true),
     );
   }
 
@@ -100,13 +100,13 @@ export class SseTransport implements Transport {
     this.open();
   }
 
-  private ended(reason: string): void {
+  private ended(reason: string, untried = false): void {
     if (this.closedByClient) {
       return;
     }
     this.closedByClient = true;
     this.source?.close();
     this.source = undefined;
-    this.events.closed({ reason, established: this.established });
+    this.events.closed({ reason, established: this.established, ...(untried ? { untried } : {}) });
   }
 }

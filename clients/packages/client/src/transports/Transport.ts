@@ -26,6 +26,8 @@ export interface TransportClosure {
   readonly code?: number;
   /** The transport had delivered its welcome: it worked, and failed later. */
   readonly established: boolean;
+  /** The transport was never tried (there was no token to try it with): the failure says nothing about the transport. */
+  readonly untried?: boolean;
 }
 
 export interface TransportEvents {

@@ -48,7 +48,7 @@ export class WebSocketTransport implements Transport {
         };
         socket.onclose = (event: CloseEvent) => this.ended(event.reason || "socket closed", event.code);
       },
-      (error: unknown) => this.ended(`no token: ${String(error)}`),
+      (error: unknown) => this.ended(`no token: ${String(error)}`, undefined, true),
     );
   }
 
@@ -105,15 +105,14 @@ export class WebSocketTransport implements Transport {
     }
   }
 
-  private ended(reason: string, code?: number): void {
+  private ended(reason: string, code?: number, untried = false): void {
     if (this.closedByClient) {
       return;
     }
     this.closedByClient = true;
     this.socket = undefined;
-    this.events.closed(
-      code === undefined ? { reason, established: this.established } : { reason, code, established: this.established },
-    );
+    const closure = { reason, established: this.established, ...(untried ? { untried } : {}) };
+    this.events.closed(code === undefined ? closure : { ...closure, code });
   }
 }
 
