@@ -51,8 +51,8 @@ internal sealed record BenchOptions
     public int OneInstance { get; init; } = 10000;
 
     /// <summary>
-    /// Seconds to hold the idle connections open once connected and settled, before measuring, with each process's pid
-    /// printed: time to take a heap dump (<c>dotnet-gcdump collect -p</c>); 0, the default, holds nothing.
+    /// Seconds to hold the idle connections open once connected and their memory sampled, with each process's pid printed:
+    /// time to take a heap dump (<c>dotnet-gcdump collect -p</c>); 0, the default, holds nothing.
     /// </summary>
     public int HoldIdle { get; init; }
 

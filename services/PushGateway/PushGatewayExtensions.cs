@@ -24,7 +24,7 @@ public static class PushGatewayExtensions
         builder.AddTopicLog();
         builder.Services.Configure<PushGatewayOptions>(builder.Configuration.GetSection("PushGateway"));
         builder.Services.AddOptions<PushGatewayOptions>()
-            .Validate(options => options.ConnectionLease >= TimeSpan.FromSeconds(1), "PushGateway:ConnectionLease must be at least 1 second (it is renewed every third of it).")
+            .Validate(options => options.ConnectionLease >= TimeSpan.FromSeconds(3), "PushGateway:ConnectionLease must be at least 3 seconds: it is renewed every third of it, and a renewal may take 1 s.")
             .ValidateOnStart();
         builder.Services.PostConfigure<PushGatewayOptions>(options =>
             options.InstanceId = string.IsNullOrEmpty(options.InstanceId) ? InstanceIdentity.Resolve(builder.Configuration) : options.InstanceId);

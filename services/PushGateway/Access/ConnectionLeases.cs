@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace RealtimeSync.PushGateway.Access;
 
@@ -40,9 +41,9 @@ public sealed partial class ConnectionLeases(IConnectionCounts counts, IOptions<
     }
 
     /// <summary>
-    /// One round: every lease held when it starts, renewed in calls of <see cref="RenewChunk"/>, at most
-    /// <see cref="CallsInFlight"/> at a time (admissions share the connection to Redis); a call that fails or does not
-    /// answer is left to the next round.
+    /// One round: every lease held when it starts, renewed in calls of <see cref="RenewChunk"/>, <see cref="CallsInFlight"/>
+    /// awaited at a time (admissions share the connection to Redis; a call that does not answer in time is no longer
+    /// awaited); a call that fails or does not answer is left to the next round.
     /// </summary>
     public async Task RenewAsync()
     {
@@ -93,19 +94,29 @@ public sealed partial class ConnectionLeases(IConnectionCounts counts, IOptions<
         await QuietlyAsync(() => counts.RemoveAsync(held.UserId, held.ConnectionId));
     }
 
-    /// <summary>A renewal or release that fails is not the connection's problem: the next round retries, an unreleased lease lapses.</summary>
+    /// <summary>
+    /// A renewal or release that fails is not the connection's problem, nor the other calls' of its round: the next round
+    /// retries, an unreleased lease lapses.
+    /// </summary>
     private async Task QuietlyAsync(Func<Task> call)
     {
         try
         {
             await call().WaitAsync(ConnectionQuota.AnswerTimeout);
         }
-        catch (Exception ex) when (ConnectionQuota.IsUnanswered(ex))
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException)
         {
             LogLeaseUnanswered(ex);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLeaseFailed(ex); // a script error, Redis out of memory, a bug: not quiet, but still not the connection's end
+        }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection leases not renewed or released (Redis); they lapse on their own")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection leases not renewed or released (Redis does not answer); they lapse on their own")]
     private partial void LogLeaseUnanswered(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection leases not renewed or released; they lapse on their own unless the next round renews them")]
+    private partial void LogLeaseFailed(Exception exception);
 }

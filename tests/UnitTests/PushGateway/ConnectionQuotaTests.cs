@@ -69,6 +69,23 @@ public sealed class ConnectionQuotaTests
     }
 
     [Fact]
+    public async Task A_call_that_fails_for_another_reason_than_an_outage_leaves_the_rest_of_the_round_going()
+    {
+        var counts = new InMemoryConnectionCounts { RefusedInRenewal = "c0" };
+        var leases = Leases(counts);
+        var held = Enumerable.Range(0, 1_001).Select(i => leases.Hold("ada", $"c{i}")).ToList(); // three calls: 500, 500, 1
+
+        await leases.RenewAsync().WaitAsync(Bound);
+
+        Assert.Equal(501, counts.Renewed().Count); // the two calls without c0 (held first, so in the first call of 500)
+        Assert.DoesNotContain(counts.Renewed(), renewed => renewed.ConnectionId == "c0");
+        foreach (var lease in held)
+        {
+            await lease.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_lease_given_back_during_a_round_is_removed_after_that_round_so_the_round_cannot_count_it_again()
     {
         var counts = new InMemoryConnectionCounts();

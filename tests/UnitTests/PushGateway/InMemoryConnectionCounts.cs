@@ -14,6 +14,9 @@ internal sealed class InMemoryConnectionCounts : IConnectionCounts
     /// <summary>Renewals await this after <see cref="Outage"/>: a renewal under way for as long as the test holds it.</summary>
     public Task? RenewalGate { get; set; }
 
+    /// <summary>A renewal call naming this connection fails as a script error would (not an outage).</summary>
+    public string? RefusedInRenewal { get; set; }
+
     public async Task<bool> TryAddAsync(string userId, string connectionId, int cap, TimeSpan lease)
     {
         await (Outage ?? Task.CompletedTask);
@@ -28,6 +31,11 @@ internal sealed class InMemoryConnectionCounts : IConnectionCounts
     {
         await (Outage ?? Task.CompletedTask);
         await (RenewalGate ?? Task.CompletedTask);
+        if (held.Any(connection => connection.ConnectionId == RefusedInRenewal))
+        {
+            throw new InvalidOperationException("ERR script refused");
+        }
+
         foreach (var connection in held)
         {
             await TryAddAsync(connection.UserId, connection.ConnectionId, int.MaxValue, lease);

@@ -170,7 +170,12 @@ export class RealtimeClient {
   private open(kind: TransportKind): void {
     const factory = this.factories[kind];
     if (!factory) {
-      this.closed({ reason: `${kind} is not available here`, established: false });
+      // Not a failure to wait out: this runtime cannot make the transport at all.
+      if (this.ladder.leave()) {
+        this.open(this.ladder.current);
+      } else {
+        this.closed({ reason: `${kind} is not available here`, established: false, untried: true });
+      }
       return;
     }
     const transport = factory(this.context(), {
@@ -302,10 +307,16 @@ export class RealtimeClient {
     if (closure.code === CloseCodes.tokenExpired) {
       void this.tokens.refresh().catch(() => undefined);
     }
-    // Offline (when the attempt began or ended), every transport fails, and one never tried (no token) did not fail at
-    // all: neither says anything about this transport, so the ladder is left as it is.
+    // Offline (when the attempt began or ended), every transport fails; one never tried (no token) did not fail at all;
+    // and the server refusing this user (too many connections, token expired) is not the transport either. None says
+    // anything about this transport, so the ladder is left as it is.
     const offline = this.openedOffline || !this.network.online;
-    if (!closure.established && !closure.untried && kind !== undefined && !offline && this.ladder.stepDown()) {
+    const refused = closure.code === CloseCodes.tooManyConnections || closure.code === CloseCodes.tokenExpired;
+    const tellsOfTransport = !closure.untried && !offline && !refused;
+    if (!closure.established && !tellsOfTransport) {
+      this.ladder.forgive();
+    }
+    if (!closure.established && tellsOfTransport && kind !== undefined && this.ladder.stepDown()) {
       // This transport does not work here: the next one at once, no backoff.
       if (this.connection.current !== "connecting") {
         this.connection.to("reconnecting", undefined, closure.reason);
@@ -379,6 +390,7 @@ export class RealtimeClient {
     if (!online && this.transport) {
       this.lost(this.transport, { reason: "the browser went offline", established: true });
     } else if (online) {
+      this.ladder.forgive();
       this.retry();
     }
   }

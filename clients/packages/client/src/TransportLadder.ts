@@ -8,7 +8,7 @@ export interface SessionMemory {
 
 const MemoryKey = "realtimesync.transport";
 
-/** Failures in a row, before a welcome, that a rung which worked on this page absorbs before it is left like any other. */
+/** A rung that worked on this page is left at this many failures in a row before a welcome; the ones before are absorbed. */
 const ProvenRungPatience = 3;
 
 /**
@@ -63,6 +63,18 @@ export class TransportLadder {
     this.index = 0;
     this.remember();
     return false;
+  }
+
+  /** The current transport cannot be made here at all (no WebSocket or EventSource in this runtime): one rung down at once. */
+  leave(): boolean {
+    this.proven.delete(this.current);
+    this.failuresInARow = 0;
+    return this.stepDown();
+  }
+
+  /** Failures that said nothing about the transport (offline, no token) came between: "in a row" starts over. */
+  forgive(): void {
+    this.failuresInARow = 0;
   }
 
   /** A transport worked: stand on it. */

@@ -23,7 +23,13 @@ export {
 } from "./records/RecordsApi.js";
 export { IngestApi, type IngestedPage, type IngestedRecord } from "./records/IngestApi.js";
 export { ApiClient, type ApiRequest, type ApiSender, type HttpSettings } from "./records/ApiClient.js";
-export { ConflictError, NetworkError, ProblemError, type Problem } from "./records/ProblemError.js";
+export {
+  ConflictError,
+  NetworkError,
+  ProblemError,
+  TokenUnavailableError,
+  type Problem,
+} from "./records/ProblemError.js";
 export { WriteQueue, type WriteQueueEvents, type WriteQueueOptions } from "./records/WriteQueue.js";
 export type {
   Transport,

@@ -12,6 +12,7 @@ let closures: TransportClosure[];
 let hidden: boolean;
 let positions: Map<string, TopicPosition>;
 let tokens: number;
+let tokenFails: boolean;
 
 function transport(): PollingTransport {
   const context: TransportContext = {
@@ -22,7 +23,12 @@ function transport(): PollingTransport {
       baseUrl: "http://gateway.test",
       fetch: http.fetch,
       // The app's token provider: each call gives the next token (t0, then t1 once the server refused t0).
-      tokens: new TokenSource(() => `t${tokens++}`),
+      tokens: new TokenSource(() => {
+        if (tokenFails) {
+          throw new Error("sign-in is away");
+        }
+        return `t${tokens++}`;
+      }),
       connectionId: () => undefined,
       requestTimeoutMs: 10_000,
     }),
@@ -52,11 +58,21 @@ beforeEach(() => {
   hidden = false;
   positions = new Map();
   tokens = 0;
+  tokenFails = false;
 });
 
 afterEach(() => vi.useRealTimers());
 
 describe("PollingTransport", () => {
+  it("reports a poll that got no token as a closure of a transport never tried, sending nothing", async () => {
+    tokenFails = true;
+    transport().open();
+    await vi.waitFor(() => expect(closures).toHaveLength(1));
+
+    expect(closures[0]).toMatchObject({ established: false, untried: true });
+    expect(http.requests).toHaveLength(0);
+  });
+
   it("polls with the client's positions as the cursor and its connection id, and yields welcome, subscribed and messages", async () => {
     positions.set("users/alice", { epoch: "u", offset: 2 });
     const polling = transport();

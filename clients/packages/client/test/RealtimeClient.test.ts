@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RealtimeClient } from "../src/RealtimeClient.js";
+import { CloseCodes } from "../src/protocol.js";
 import type { RealtimeClientOptions } from "../src/RealtimeClientOptions.js";
 import type { ChangeMessage } from "../src/protocol.js";
 import type { StateChange } from "../src/ConnectionState.js";
@@ -23,6 +24,20 @@ function client(options: Partial<RealtimeClientOptions> = {}): { client: Realtim
   const states: StateChange[] = [];
   made.on("state", (change) => states.push(change));
   return { client: made, states };
+}
+
+/** The browser's online state, driven by the test: `set` changes it and tells the client, as the browser's events do. */
+function browserNetwork(online: boolean) {
+  const listeners = new Set<(online: boolean) => void>();
+  const browser = {
+    online,
+    onChange: (listener: (online: boolean) => void) => (listeners.add(listener), () => listeners.delete(listener)),
+    set(now: boolean) {
+      browser.online = now;
+      listeners.forEach((listener) => listener(now));
+    },
+  };
+  return browser;
 }
 
 /** Lets the client's promise chains (token requests) settle. */
@@ -187,6 +202,25 @@ describe("RealtimeClient connection", () => {
     }
     expect(new Set(network.opened.map((transport) => transport.kind))).toEqual(new Set(["websocket"]));
     expect(c.state).toBe("connected");
+  });
+
+  it("does not step down when the server refuses this user before a welcome (too many connections)", async () => {
+    const { client: c } = client({ backoff: { initialMs: 1_000, jitter: 0 } });
+    c.connect();
+    network.last.fail(false, CloseCodes.tooManyConnections);
+    expect(network.opened).toHaveLength(1); // no SSE at once, which the cap would refuse too
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(network.last.kind).toBe("websocket");
+    expect(c.state).toBe("reconnecting");
+  });
+
+  it("goes straight to the next transport where this runtime cannot make one", () => {
+    const { sse, polling } = network.factories();
+    const { client: c } = client({ transportFactories: { sse, polling } });
+    c.connect();
+    expect(network.opened.map((transport) => transport.kind)).toEqual(["sse"]);
+    network.last.welcome();
+    expect(c.state).toBe("degraded");
   });
 
   it("does not step down when there was no token to try the transport with", async () => {
@@ -360,21 +394,17 @@ describe("RealtimeClient page visibility and quality", () => {
 
 describe("RealtimeClient network", () => {
   it("ends the connection when the browser goes offline and reconnects at once, resuming, when it is back", async () => {
-    const listeners = new Set<(online: boolean) => void>();
-    const browser = {
-      online: true,
-      onChange: (listener: (online: boolean) => void) => (listeners.add(listener), () => listeners.delete(listener)),
-    };
+    const browser = browserNetwork(true);
     const { client: c, states } = client({ network: browser, backoff: { initialMs: 10_000, jitter: 0 } });
     c.subscribe("records/settings");
     c.connect();
     const first = network.last;
     first.welcome();
     first.message("records/settings", 4);
-    listeners.forEach((listener) => listener(false));
+    browser.set(false);
     expect(first.closedByClient).toBe(true);
     expect(c.state).toBe("reconnecting");
-    listeners.forEach((listener) => listener(true));
+    browser.set(true);
     const second = network.last;
     expect(second).not.toBe(first); // no 10 s backoff wait
     second.welcome();
@@ -382,11 +412,7 @@ describe("RealtimeClient network", () => {
     expect(states.map((s) => s.current)).toEqual(["connecting", "connected", "reconnecting", "connected"]);
   });
   it("does not step down while the browser is offline, and comes back on WebSocket", async () => {
-    const listeners = new Set<(online: boolean) => void>();
-    const browser = {
-      online: false,
-      onChange: (listener: (online: boolean) => void) => (listeners.add(listener), () => listeners.delete(listener)),
-    };
+    const browser = browserNetwork(false);
     const { client: c } = client({ network: browser, backoff: { initialMs: 1_000, jitter: 0 } });
     c.connect(); // a page opened offline: nothing is known of its transports yet
     network.last.fail(false);
@@ -394,13 +420,29 @@ describe("RealtimeClient network", () => {
     network.last.fail(false);
     expect(network.opened.map((transport) => transport.kind)).toEqual(["websocket", "websocket"]);
     expect(memory.getItem("realtimesync.transport")).not.toBe("sse");
-    browser.online = true;
-    listeners.forEach((listener) => listener(true));
+    browser.set(true);
     expect(network.last.kind).toBe("websocket");
     expect(network.opened).toHaveLength(3);
     network.last.welcome();
     expect(c.state).toBe("connected");
   });
+  it("starts counting failures in a row over once the browser is back online", async () => {
+    const browser = browserNetwork(true);
+    const { client: c } = client({ network: browser, backoff: { initialMs: 1_000, jitter: 0 } });
+    c.connect();
+    network.last.welcome();
+    network.last.fail(true);
+    await vi.advanceTimersByTimeAsync(1_000);
+    network.last.fail(false);
+    await vi.advanceTimersByTimeAsync(2_000);
+    network.last.fail(false); // two absorbed
+    browser.set(false);
+    browser.set(true); // back, at once on WebSocket
+    network.last.fail(false); // the network is not quite there yet: one failure, not the third in a row
+    expect(network.last.kind).toBe("websocket");
+    expect(c.state).toBe("reconnecting");
+  });
+
   it("does not step down for an attempt that began offline, even if it fails once the browser is back", async () => {
     const browser = { online: false, onChange: () => () => {} };
     const { client: c } = client({ network: browser, backoff: { initialMs: 1_000, jitter: 0 } });

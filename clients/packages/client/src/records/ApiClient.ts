@@ -1,5 +1,5 @@
 import type { TokenSource } from "../TokenSource.js";
-import { ConflictError, NetworkError, ProblemError, type Problem } from "./ProblemError.js";
+import { ConflictError, NetworkError, ProblemError, TokenUnavailableError, type Problem } from "./ProblemError.js";
 
 export interface HttpSettings {
   readonly baseUrl: string;
@@ -36,9 +36,9 @@ export class ApiClient implements ApiSender {
   constructor(private readonly http: HttpSettings) {}
 
   async send<T>(method: string, url: string, request: ApiRequest = {}): Promise<T> {
-    let response = await this.attempt(method, url, request, await this.http.tokens.current());
+    let response = await this.attempt(method, url, request, await this.token(false));
     if (response.status === 401) {
-      response = await this.attempt(method, url, request, await this.http.tokens.refresh());
+      response = await this.attempt(method, url, request, await this.token(true));
     }
     const text = await response.text();
     const parsed: unknown = text.length > 0 ? JSON.parse(text) : undefined;
@@ -47,6 +47,14 @@ export class ApiClient implements ApiSender {
     }
     const problem = (typeof parsed === "object" && parsed !== null ? parsed : { status: response.status }) as Problem;
     throw response.status === 412 ? new ConflictError(problem) : new ProblemError(response.status, problem);
+  }
+
+  private async token(fresh: boolean): Promise<string> {
+    try {
+      return await (fresh ? this.http.tokens.refresh() : this.http.tokens.current());
+    } catch (error) {
+      throw new TokenUnavailableError(error);
+    }
   }
 
   private async attempt(method: string, url: string, request: ApiRequest, token: string): Promise<Response> {

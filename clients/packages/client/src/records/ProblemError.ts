@@ -42,6 +42,14 @@ export class ConflictError<T = Record<string, unknown>> extends ProblemError {
   }
 }
 
+/** No token could be had for the request (the app's `getToken` failed), so it was never sent. */
+export class TokenUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`no token: ${String(cause)}`);
+    this.name = "TokenUnavailableError";
+  }
+}
+
 /** The request never got an answer (offline, DNS, a timeout): nothing says whether it was applied. */
 export class NetworkError extends Error {
   constructor(override readonly cause: unknown) {

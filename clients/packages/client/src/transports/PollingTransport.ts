@@ -1,5 +1,6 @@
 import type { components } from "../generated/sync.js";
 import { decodeCursor, encodeCursor, type ChangeMessage, type TopicPosition } from "../protocol.js";
+import { TokenUnavailableError } from "../records/ProblemError.js";
 import type { Transport, TransportContext, TransportEvents, TransportFactory } from "./Transport.js";
 
 export interface PollingOptions {
@@ -109,7 +110,12 @@ export class PollingTransport implements Transport {
     } catch (error) {
       if (!this.closed) {
         this.closed = true;
-        this.events.closed({ reason: `polling failed: ${String(error)}`, established: this.established });
+        const untried = error instanceof TokenUnavailableError;
+        this.events.closed({
+          reason: `polling failed: ${String(error)}`,
+          established: this.established,
+          ...(untried ? { untried } : {}),
+        });
       }
       return;
     } finally {
