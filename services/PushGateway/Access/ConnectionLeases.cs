@@ -14,6 +14,7 @@ public sealed partial class ConnectionLeases(IConnectionCounts counts, IOptions<
 {
     private const int RenewChunk = 500;
     private const int CallsInFlight = 4;
+    private static readonly string[] FailoverErrors = ["LOADING", "READONLY", "MASTERDOWN", "BUSY"];
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _held = new(StringComparer.Ordinal); // connection id → user id
     private Task _renewing = Task.CompletedTask;
@@ -104,7 +105,7 @@ public sealed partial class ConnectionLeases(IConnectionCounts counts, IOptions<
         {
             await call().WaitAsync(ConnectionQuota.AnswerTimeout);
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException)
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException || IsFailingOver(ex))
         {
             LogLeaseUnanswered(ex);
         }
@@ -113,6 +114,10 @@ public sealed partial class ConnectionLeases(IConnectionCounts counts, IOptions<
             LogLeaseFailed(ex); // a script error, Redis out of memory, a bug: not quiet, but still not the connection's end
         }
     }
+
+    /// <summary>Redis loading, a replica, or a primary going down: an outage in all but name, not worth a warning per connection.</summary>
+    private static bool IsFailingOver(Exception ex) =>
+        ex is RedisServerException { Message: var message } && FailoverErrors.Any(prefix => message.StartsWith(prefix, StringComparison.Ordinal));
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection leases not renewed or released (Redis does not answer); they lapse on their own")]
     private partial void LogLeaseUnanswered(Exception exception);

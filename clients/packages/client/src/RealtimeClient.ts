@@ -184,8 +184,13 @@ export class RealtimeClient {
     });
     this.transport = transport;
     this.openedOffline = !this.network.online;
+    // Still waiting for the app's token, the transport was never tried: a slow sign-in is not a broken transport.
     this.timers.arm("welcome", this.options.welcomeTimeoutMs ?? 5_000, () =>
-      this.lost(transport, { reason: "no welcome in time", established: false }),
+      this.lost(transport, {
+        reason: "no welcome in time",
+        established: false,
+        ...(this.tokens.refreshing ? { untried: true } : {}),
+      }),
     );
     transport.open();
   }

@@ -19,8 +19,16 @@ export class TokenSource {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** A token that is not about to expire. */
+  /** Whether a token is being asked for now. */
+  get refreshing(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** A token that is not about to expire; while a refresh is under way (the server refused the cached one), its result. */
   async current(): Promise<string> {
+    if (this.pending !== undefined) {
+      return this.pending;
+    }
     if (this.token !== undefined && !this.isStale()) {
       return this.token;
     }
@@ -29,19 +37,27 @@ export class TokenSource {
 
   /** A new token from the app, whatever the cached one's expiry: the server refused it. */
   refresh(): Promise<string> {
-    this.pending ??= (async () => {
-      try {
-        const token = await this.provider();
-        if (typeof token !== "string" || token.length === 0) {
-          throw new Error("getToken() returned no token");
+    if (this.pending === undefined) {
+      // Cleared once settled, and only then: a provider that throws at once must not leave its failure standing.
+      const request = this.request();
+      const clear = () => {
+        if (this.pending === request) {
+          this.pending = undefined;
         }
-        this.token = token;
-        return token;
-      } finally {
-        this.pending = undefined;
-      }
-    })();
+      };
+      this.pending = request;
+      request.then(clear, clear);
+    }
     return this.pending;
+  }
+
+  private async request(): Promise<string> {
+    const token = await this.provider();
+    if (typeof token !== "string" || token.length === 0) {
+      throw new Error("getToken() returned no token");
+    }
+    this.token = token;
+    return token;
   }
 
   /** Milliseconds until the cached token should be replaced; undefined when its expiry is unknown. */

@@ -60,6 +60,7 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 describe("RealtimeClient connection", () => {
@@ -215,12 +216,28 @@ describe("RealtimeClient connection", () => {
   });
 
   it("goes straight to the next transport where this runtime cannot make one", () => {
+    vi.stubGlobal("WebSocket", undefined); // a runtime without WebSocket (Node before 22, say)
     const { sse, polling } = network.factories();
     const { client: c } = client({ transportFactories: { sse, polling } });
     c.connect();
     expect(network.opened.map((transport) => transport.kind)).toEqual(["sse"]);
     network.last.welcome();
     expect(c.state).toBe("degraded");
+  });
+
+  it("does not step down when the welcome is late because the app's token is late (a slow sign-in)", async () => {
+    const { client: c } = client({
+      getToken: () => new Promise<string>(() => {}),
+      backoff: { initialMs: 1_000, jitter: 0 },
+    });
+    c.connect();
+    void network.last.context.token(); // the transport asks, and waits
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(network.last.closedByClient).toBe(true);
+    expect(network.opened).toHaveLength(1); // no SSE at once
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(network.last.kind).toBe("websocket");
+    expect(c.state).toBe("reconnecting");
   });
 
   it("does not step down when there was no token to try the transport with", async () => {

@@ -112,6 +112,38 @@ describe("WriteQueue", () => {
     expect((await write).version).toBe(1);
   });
 
+  it("keeps writes when no token could be had for the batch, and sends them once one can", async () => {
+    const http = new FakeFetch();
+    let signedIn = false;
+    const queue = new WriteQueue(
+      new RecordsApi(
+        new ApiClient({
+          baseUrl: "",
+          fetch: http.fetch,
+          tokens: new TokenSource(() => {
+            if (!signedIn) {
+              throw new Error("sign-in is away");
+            }
+            return "tok";
+          }),
+          connectionId: () => "conn-1",
+          requestTimeoutMs: 10_000,
+        }),
+      ),
+    );
+    queue.setOnline(true);
+    const write = queue.enqueue({ method: "PUT", collection: "settings", id: "a", body: {} });
+    await flushPromises();
+    expect(http.requests).toHaveLength(0);
+    expect(queue.pending).toBe(1);
+    signedIn = true;
+    queue.setOnline(false);
+    queue.setOnline(true);
+    await flushPromises();
+    http.last.reply(200, { results: [{ index: 0, status: 200, result: ok("a", 1) }] });
+    expect((await write).version).toBe(1);
+  });
+
   it("rejects only the write the server refused, and goes on with the others", async () => {
     const http = new FakeFetch();
     const queue = new WriteQueue(api(http));

@@ -42,7 +42,7 @@ export class ConflictError<T = Record<string, unknown>> extends ProblemError {
   }
 }
 
-/** No token could be had for the request (the app's `getToken` failed), so it was never sent. */
+/** No token could be had for the request (the app's `getToken` failed): it was not sent, or after a 401 not sent again; nothing was applied. */
 export class TokenUnavailableError extends Error {
   constructor(override readonly cause: unknown) {
     super(`no token: ${String(cause)}`);

@@ -1,5 +1,5 @@
 import { Emitter } from "../Emitter.js";
-import { ConflictError, NetworkError, ProblemError, type Problem } from "./ProblemError.js";
+import { ConflictError, NetworkError, ProblemError, type Problem, TokenUnavailableError } from "./ProblemError.js";
 import type { BatchOperation, RecordsApi, WriteResult } from "./RecordsApi.js";
 
 export interface WriteQueueOptions {
@@ -94,7 +94,8 @@ export class WriteQueue {
       try {
         results = await this.api.batch(chunk.map((entry) => entry.operation));
       } catch (failure) {
-        if (failure instanceof NetworkError || (failure instanceof ProblemError && failure.retriable)) {
+        const unsent = failure instanceof NetworkError || failure instanceof TokenUnavailableError;
+        if (unsent || (failure instanceof ProblemError && failure.retriable)) {
           error = failure; // kept, in order, for the next time the connection is up
           break;
         }
