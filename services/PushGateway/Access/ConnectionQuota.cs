@@ -40,7 +40,7 @@ public sealed partial class ConnectionQuota(IConnectionCounts counts, Connection
         return leases.Hold(userId, connectionId);
     }
 
-    internal static bool IsUnanswered(Exception ex) => ex is RedisException or TimeoutException;
+    private static bool IsUnanswered(Exception ex) => ex is RedisException or TimeoutException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection cap unavailable (Redis); letting a connection of {UserId} in uncounted")]
     private partial void LogUnchecked(Exception exception, string userId);

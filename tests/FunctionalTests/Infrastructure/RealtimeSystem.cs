@@ -79,19 +79,20 @@ public class RealtimeSystem : IAsyncLifetime
         // Services load appsettings.Testing.json: merge-api declares the t* collections tests use, push-gateway's short intervals.
         foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
         {
-            builder.CreateResourceBuilder(project)
+            var resource = builder.CreateResourceBuilder(project);
+            if (PushGateways.Contains(project.Name))
+            {
+                // Connection leases short enough that a test sees one lapse unless its instance renews it (renewed every 2 s).
+                resource.WithEnvironment("PushGateway__ConnectionLease", ConnectionLease.ToString("c", CultureInfo.InvariantCulture));
+            }
+
+            resource
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Testing")
                 .WithEnvironment("DOTNET_ENVIRONMENT", "Testing")
                 // Telemetry goes to the collector, where ./run sends it to the dashboard (set after Aspire's own OTLP variables, so these win).
                 .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", _telemetry.Endpoint.ToString())
                 .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
                 .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500");
-        }
-
-        // Connection leases short enough that a test sees one lapse unless its instance renews it (renewed every 2 s).
-        foreach (var pushGateway in builder.Resources.OfType<ProjectResource>().Where(project => PushGateways.Contains(project.Name)).ToList())
-        {
-            builder.CreateResourceBuilder(pushGateway).WithEnvironment("PushGateway__ConnectionLease", ConnectionLease.ToString("c", CultureInfo.InvariantCulture));
         }
 
         var signingKey = builder.Resources.OfType<ParameterResource>().Single(parameter => parameter.Name == "jwt-signing-key");
