@@ -75,6 +75,11 @@ var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Ap
 foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
 {
     builder.CreateResourceBuilder(project).WithEnvironment("ASPNETCORE_ENVIRONMENT", "Testing").WithEnvironment("DOTNET_ENVIRONMENT", "Testing");
+    if (Environment.GetEnvironmentVariable("BENCH_PERF_MAPS") == "1")
+    {
+        // For `perf record -a -g` during the sync: the services' compiled code gets names (/tmp/perf-<pid>.map).
+        builder.CreateResourceBuilder(project).WithEnvironment("DOTNET_PerfMapEnabled", "1").WithEnvironment("DOTNET_EnableWriteXorExecute", "0");
+    }
 }
 
 // odoo-ingest's stream keeps the Testing fields (the simulator's 'active' too, as the bare fetch reads) but runs on the

@@ -1,8 +1,8 @@
 namespace RealtimeSync.Outbox;
 
 /// <summary>
-/// Where the dispatcher's next read of pending rows starts. A read from the start of the pending index walks past every row
-/// published since the table's last vacuum (their index entries stay until then), which made each read of a long backlog
+/// Where the dispatcher's next read of pending rows starts. A read from the start of the queue walks past every row
+/// published since the queue's last vacuum (their index entries stay until then), which made each read of a long backlog
 /// slower than the one before. So while reads come back full, each starts after the last row read. A row that committed
 /// after rows with a higher seq were read (its transaction began first) is found by a read from the start, made when a read
 /// comes back short (the backlog is drained) and at least every <see cref="OutboxOptions.LateRowScanInterval"/>.

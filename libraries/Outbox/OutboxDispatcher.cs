@@ -10,7 +10,7 @@ using RealtimeSync.ServiceDefaults;
 namespace RealtimeSync.Outbox;
 
 /// <summary>
-/// Publishes committed outbox rows to the bus in commit order, then marks them published.
+/// Publishes committed outbox rows to the bus in commit order, then takes them off the queue.
 /// At-least-once: a crash between publish and mark republishes, and consumers deduplicate by EventId.
 /// While the broker is away, rows wait in PostgreSQL and the dispatcher backs off. A row whose own failure
 /// repeats (<see cref="PublishFailure"/>) is set aside after <see cref="OutboxOptions.MaxAttempts"/>, so it never blocks the rows behind it.
@@ -198,8 +198,12 @@ public sealed partial class OutboxDispatcher(
 
     private async Task<List<PendingRow>> ReadPendingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long after, CancellationToken cancellationToken)
     {
+        // The queue's batch first, then each row by its key: joined any other way, the plan may walk every row kept since the last cleanup.
         await using var command = new NpgsqlCommand(
-            $"SELECT seq, event_id, attempts, payload::text, trace_parent, trace_state FROM {table.Name} WHERE {OutboxTable.Pending} AND seq > $2 ORDER BY seq LIMIT $1",
+            $"""
+            SELECT o.seq, o.event_id, o.attempts, o.payload::text, o.trace_parent, o.trace_state
+            FROM (SELECT seq FROM {table.QueueName} WHERE seq > $2 ORDER BY seq LIMIT $1) q JOIN {table.Name} o ON o.seq = q.seq ORDER BY q.seq
+            """,
             connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = options.BatchSize });
         command.Parameters.Add(new NpgsqlParameter { Value = after });
@@ -224,8 +228,7 @@ public sealed partial class OutboxDispatcher(
             return;
         }
 
-        await using var command = new NpgsqlCommand(
-            $"UPDATE {table.Name} SET published_at = now(), attempts = attempts + 1 WHERE seq = ANY($1)", connection, transaction);
+        await using var command = new NpgsqlCommand($"DELETE FROM {table.QueueName} WHERE seq = ANY($1)", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = seqs.ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -234,7 +237,11 @@ public sealed partial class OutboxDispatcher(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long seq, int attempts, string error, bool setAside, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"UPDATE {table.Name} SET attempts = $2, last_error = $3, set_aside_at = CASE WHEN $4 THEN now() END WHERE seq = $1", connection, transaction);
+            $"""
+            WITH dequeued AS (DELETE FROM {table.QueueName} WHERE seq = $1 AND $4)
+            UPDATE {table.Name} SET attempts = $2, last_error = $3, set_aside_at = CASE WHEN $4 THEN now() END WHERE seq = $1
+            """,
+            connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = seq });
         command.Parameters.Add(new NpgsqlParameter { Value = attempts });
         command.Parameters.Add(new NpgsqlParameter { Value = error });
@@ -249,10 +256,12 @@ public sealed partial class OutboxDispatcher(
             return;
         }
 
-        // Published rows only: a set-aside row is never published until re-sent, so it is never deleted.
+        // Published rows only: neither queued nor set aside (a set-aside row is never published until re-sent, so never deleted).
         _nextCleanup = DateTimeOffset.UtcNow.AddMinutes(10);
-        await using var command = dataSource.CreateCommand(
-            $"DELETE FROM {table.Name} WHERE published_at IS NOT NULL AND published_at < now() - $1");
+        await using var command = dataSource.CreateCommand($"""
+            DELETE FROM {table.Name} o WHERE o.created_at < now() - $1 AND o.set_aside_at IS NULL
+              AND NOT EXISTS (SELECT FROM {table.QueueName} q WHERE q.seq = o.seq)
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = options.Retention });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

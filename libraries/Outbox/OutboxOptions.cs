@@ -28,6 +28,9 @@ public sealed class OutboxOptions
     /// </summary>
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Published rows are kept this long for diagnosis (and re-sending), then deleted; set-aside rows are never deleted.</summary>
+    /// <summary>
+    /// Published rows are kept this long after they were written, for diagnosis and re-sending, then deleted; queued and
+    /// set-aside rows are never deleted.
+    /// </summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
 }

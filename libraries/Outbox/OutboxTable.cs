@@ -8,7 +8,7 @@ namespace RealtimeSync.Outbox;
 
 /// <summary>
 /// The outbox table: events are inserted in the same transaction as the change they describe,
-/// so a commit always carries its event and a rollback never does.
+/// so a commit always carries its event and a rollback never does, and queued by the same statement.
 /// </summary>
 public sealed class OutboxTable(OutboxOptions options)
 {
@@ -16,7 +16,13 @@ public sealed class OutboxTable(OutboxOptions options)
 
     public string Name => $"{Quote(options.Schema)}.outbox";
 
-    /// <summary>DDL for the table; the owning service applies it with its own schema migration.</summary>
+    /// <summary>
+    /// The queue: the seq of every row neither published nor set aside, in a table of its own. Publishing deletes a narrow row
+    /// there instead of rewriting the wide one here (decision 0028).
+    /// </summary>
+    public string QueueName => $"{Quote(options.Schema)}.outbox_queue";
+
+    /// <summary>DDL for the tables; the owning service applies it with its own schema migration.</summary>
     public string CreateSql => $"""
             CREATE SCHEMA IF NOT EXISTS {Quote(options.Schema)};
             CREATE TABLE IF NOT EXISTS {Name} (
@@ -24,7 +30,6 @@ public sealed class OutboxTable(OutboxOptions options)
                 event_id     uuid NOT NULL UNIQUE,
                 payload      json NOT NULL,
                 created_at   timestamptz NOT NULL DEFAULT now(),
-                published_at timestamptz,
                 attempts     integer NOT NULL DEFAULT 0,
                 last_error   text
             );
@@ -33,22 +38,32 @@ public sealed class OutboxTable(OutboxOptions options)
             ALTER TABLE {Name} ADD COLUMN IF NOT EXISTS trace_state text;
             -- When the dispatcher gave up on the row (its own failure, MaxAttempts times; last_error says why): kept until re-sent.
             ALTER TABLE {Name} ADD COLUMN IF NOT EXISTS set_aside_at timestamptz;
-            -- The dispatcher's index holds pending rows only (neither published nor set aside); outbox_pending held set-aside rows too.
             DROP INDEX IF EXISTS {Quote(options.Schema)}.outbox_pending;
-            CREATE INDEX IF NOT EXISTS outbox_unsent ON {Name} (seq) WHERE {Pending};
             CREATE INDEX IF NOT EXISTS outbox_set_aside ON {Name} (seq) WHERE set_aside_at IS NOT NULL;
             -- json, not jsonb: a payload is written once and read back as text once, and jsonb's text output was the
             -- dispatcher's largest cost in PostgreSQL (decision 0015).
             DO $$ BEGIN
               IF (SELECT data_type FROM information_schema.columns
-                  WHERE table_schema = '{options.Schema.Replace("'", "''")}' AND table_name = 'outbox' AND column_name = 'payload') = 'jsonb' THEN
+                  WHERE table_schema = {Literal(options.Schema)} AND table_name = 'outbox' AND column_name = 'payload') = 'jsonb' THEN
                 ALTER TABLE {Name} ALTER COLUMN payload TYPE json USING payload::json;
               END IF;
             END $$;
+            -- Every row inserted is queued by the statement that inserts it, whoever writes it (decision 0028).
+            CREATE TABLE IF NOT EXISTS {QueueName} (seq bigint PRIMARY KEY);
+            CREATE OR REPLACE FUNCTION {Quote(options.Schema)}.outbox_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+              BEGIN INSERT INTO {QueueName} (seq) SELECT seq FROM added; RETURN NULL; END $$;
+            CREATE OR REPLACE TRIGGER outbox_enqueue AFTER INSERT ON {Name} REFERENCING NEW TABLE AS added
+              FOR EACH STATEMENT EXECUTE FUNCTION {Quote(options.Schema)}.outbox_enqueue();
+            -- Before the queue, published_at said a row had gone out: the rows it left unpublished are queued once, and the
+            -- column goes, with its partial index (outbox_unsent).
+            DO $$ BEGIN
+              IF EXISTS (SELECT FROM information_schema.columns
+                  WHERE table_schema = {Literal(options.Schema)} AND table_name = 'outbox' AND column_name = 'published_at') THEN
+                INSERT INTO {QueueName} (seq) SELECT seq FROM {Name} WHERE published_at IS NULL AND set_aside_at IS NULL ON CONFLICT DO NOTHING;
+                ALTER TABLE {Name} DROP COLUMN published_at;
+              END IF;
+            END $$;
             """;
-
-    /// <summary>The rows the dispatcher still has to publish, in SQL. A set-aside row is never published (re-sending clears it).</summary>
-    internal const string Pending = "published_at IS NULL AND set_aside_at IS NULL";
 
     /// <summary>
     /// Adds the events to the caller's transaction in one statement; they are published only if that transaction
@@ -85,4 +100,6 @@ public sealed class OutboxTable(OutboxOptions options)
     internal string AdvisoryLockKey => $"outbox:{options.Schema}";
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    private static string Literal(string value) => "'" + value.Replace("'", "''") + "'";
 }

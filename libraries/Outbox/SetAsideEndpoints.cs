@@ -33,7 +33,7 @@ public static class SetAsideEndpoints
                 await rows.ResendEventAsync(eventId, cancellationToken)
                     ? TypedResults.Accepted((string?)null, new ResendAnswer(eventId, 1))
                     : JsonRequestBody.Problem(StatusCodes.Status404NotFound, "Unknown event",
-                        $"The outbox holds no row for event {eventId}; published rows are deleted {options.Retention.TotalHours:0.#} h after they went out."))
+                        $"The outbox holds no row for event {eventId}; published rows are deleted {options.Retention.TotalHours:0.#} h after they were written."))
             .WithSummary("Send one change again")
             .WithDescription("Re-sends the outbox row of one event, set aside or published and still kept (Outbox:Retention): "
                 + "how an operator replays an event change-notifier set aside (its entry names the writer as `event.source`).")

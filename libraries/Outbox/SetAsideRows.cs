@@ -4,7 +4,7 @@ namespace RealtimeSync.Outbox;
 
 /// <summary>
 /// The operator's side of set-aside rows: list them, and re-send them once the cause is fixed. A re-sent row is
-/// pending again with its attempts reset and keeps its seq, so it goes out in the next batch, ahead of rows committed
+/// queued again with its attempts reset and keeps its seq, so it goes out in the next batch, ahead of rows committed
 /// after it that are still pending, and after those that went out while it was set aside.
 /// </summary>
 public sealed class SetAsideRows(NpgsqlDataSource dataSource, OutboxTable table, OutboxSignal signal)
@@ -42,14 +42,18 @@ public sealed class SetAsideRows(NpgsqlDataSource dataSource, OutboxTable table,
 
     private async Task<int> ResendAsync(string where, Guid? eventId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            $"UPDATE {table.Name} SET published_at = NULL, set_aside_at = NULL, attempts = 0 WHERE {where}");
+        // A row still queued counts as re-sent too (its attempts start over); it is queued once.
+        await using var command = dataSource.CreateCommand($"""
+            WITH resent AS (UPDATE {table.Name} SET set_aside_at = NULL, attempts = 0 WHERE {where} RETURNING seq),
+                 queued AS (INSERT INTO {table.QueueName} (seq) SELECT seq FROM resent ON CONFLICT DO NOTHING)
+            SELECT count(*)::integer FROM resent
+            """);
         if (eventId is { } id)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = id });
         }
 
-        var resent = await command.ExecuteNonQueryAsync(cancellationToken);
+        var resent = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
         if (resent > 0)
         {
             signal.Notify();

@@ -180,7 +180,7 @@ public sealed class SetAsideTests(RealtimeSystem system)
     {
         await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("mergedb"));
         await using var command = dataSource.CreateCommand(
-            "SELECT event_id FROM merge_api.outbox WHERE published_at IS NOT NULL AND payload->>'collection' = $1");
+            $"SELECT event_id FROM merge_api.outbox o WHERE {OutboxTests.Published} AND payload->>'collection' = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = collection });
         return (Guid?)await command.ExecuteScalarAsync();
     }

@@ -17,10 +17,10 @@ public sealed class DeduplicationTests(RealtimeSystem system)
         var first = await client.NextMessageAsync(TimeSpan.FromSeconds(20));
         var eventId = Guid.Parse((string)first["eventId"]!);
 
-        // What a crash between publish and mark looks like: the outbox row is pending again, so the same event is published again.
-        await ExecuteAsync("UPDATE merge_api.outbox SET published_at = NULL WHERE event_id = $1", eventId);
+        // What a crash between publish and dequeue looks like: the outbox row is queued again, so the same event is published again.
+        await ExecuteAsync("INSERT INTO merge_api.outbox_queue (seq) SELECT seq FROM merge_api.outbox WHERE event_id = $1", eventId);
         await Wait.UntilAsync(
-            async () => await ScalarAsync("SELECT attempts FROM merge_api.outbox WHERE event_id = $1 AND published_at IS NOT NULL", eventId) is 2,
+            async () => await ScalarAsync("SELECT count(*) FROM merge_api.outbox_queue q JOIN merge_api.outbox o USING (seq) WHERE o.event_id = $1", eventId) is 0L,
             TimeSpan.FromSeconds(30), "the outbox did not publish the event again within 30 s");
 
         // Consumed in order, so once this later change arrives the duplicate has been through change-notifier.
