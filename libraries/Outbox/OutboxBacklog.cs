@@ -7,7 +7,7 @@ namespace RealtimeSync.Outbox;
 
 /// <summary>
 /// What waits in the outbox, as an operator watches it: <c>realtimesync.outbox.depth</c> (rows not yet published),
-/// <c>realtimesync.outbox.oldest_age</c> (how long the first of them in commit order has waited) and <c>realtimesync.outbox.set_aside</c>
+/// <c>realtimesync.outbox.oldest_age</c> (how long the first of them, by seq, has waited) and <c>realtimesync.outbox.set_aside</c>
 /// (rows the dispatcher gave up on, waiting for an operator). Sampled every few seconds, since neither a metrics
 /// callback nor a health check may wait on the database; while PostgreSQL does not answer nothing is reported.
 /// </summary>
@@ -41,7 +41,7 @@ public sealed class OutboxBacklog : BackgroundService
             try
             {
                 using var untraced = SuppressInstrumentationScope.Begin(); // a sample every 5 s is not a trace worth keeping
-                // Set-aside rows are unpublished too, but wait for an operator, not for the dispatcher. The oldest is the first queued:
+                // Set-aside rows are unpublished too, but wait for an operator, not for the dispatcher. The oldest is the lowest seq queued:
                 // one row read by its key, however long the queue.
                 await using var command = _dataSource.CreateCommand($"""
                     SELECT (SELECT count(*) FROM {_table.QueueName}),

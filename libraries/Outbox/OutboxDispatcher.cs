@@ -11,7 +11,7 @@ namespace RealtimeSync.Outbox;
 
 /// <summary>
 /// Publishes committed outbox rows to the bus in commit order, then takes them off the queue.
-/// At-least-once: a crash between publish and mark republishes, and consumers deduplicate by EventId.
+/// At-least-once: a crash between publish and dequeue republishes, and consumers deduplicate by EventId.
 /// While the broker is away, rows wait in PostgreSQL and the dispatcher backs off. A row whose own failure
 /// repeats (<see cref="PublishFailure"/>) is set aside after <see cref="OutboxOptions.MaxAttempts"/>, so it never blocks the rows behind it.
 /// </summary>
@@ -25,7 +25,7 @@ public sealed partial class OutboxDispatcher(
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private readonly OutboxCursor _cursor = new(time, options.LateRowScanInterval);
-    private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
+    private readonly OutboxRetention _retention = new(dataSource, table, options, time);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,7 +41,7 @@ public sealed partial class OutboxDispatcher(
                     continue; // more rows are waiting
                 }
 
-                await CleanupAsync(stoppingToken);
+                await _retention.DeleteExpiredIfDueAsync(stoppingToken);
                 await signal.WaitAsync(options.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -246,23 +246,6 @@ public sealed partial class OutboxDispatcher(
         command.Parameters.Add(new NpgsqlParameter { Value = attempts });
         command.Parameters.Add(new NpgsqlParameter { Value = error });
         command.Parameters.Add(new NpgsqlParameter { Value = setAside });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task CleanupAsync(CancellationToken cancellationToken)
-    {
-        if (DateTimeOffset.UtcNow < _nextCleanup)
-        {
-            return;
-        }
-
-        // Published rows only: neither queued nor set aside (a set-aside row is never published until re-sent, so never deleted).
-        _nextCleanup = DateTimeOffset.UtcNow.AddMinutes(10);
-        await using var command = dataSource.CreateCommand($"""
-            DELETE FROM {table.Name} o WHERE o.created_at < now() - $1 AND o.set_aside_at IS NULL
-              AND NOT EXISTS (SELECT FROM {table.QueueName} q WHERE q.seq = o.seq)
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = options.Retention });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

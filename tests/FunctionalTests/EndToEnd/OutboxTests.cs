@@ -2,12 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using RealtimeSync.Contracts;
 using RealtimeSync.FunctionalTests.Infrastructure;
-using RealtimeSync.Outbox;
 
 namespace RealtimeSync.FunctionalTests.EndToEnd;
 
@@ -67,59 +65,6 @@ public sealed class OutboxTests(RealtimeSystem system)
         await Wait.UntilAsync(async () => await PublishedRowsAsync(dataSource, collection, "backlog") == 1_200, TimeSpan.FromMinutes(1), "the backlog was not published");
         await lateTransaction.CommitAsync();
         await Wait.UntilAsync(async () => await PublishedRowsAsync(dataSource, collection, "late") == 1, TimeSpan.FromSeconds(30), "the late row was never published");
-    }
-
-    [Fact]
-    public async Task An_outbox_from_before_the_queue_keeps_what_it_had_not_published_and_nothing_else()
-    {
-        // The shape every writer's outbox had before decision 0028: published_at marked a row that went out.
-        var schema = "outbox_before_queue_" + Guid.NewGuid().ToString("N")[..8];
-        await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("mergedb"));
-        await using (var old = dataSource.CreateCommand($"""
-            CREATE SCHEMA {schema};
-            CREATE TABLE {schema}.outbox (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_id uuid NOT NULL UNIQUE, payload json NOT NULL,
-                created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz, attempts integer NOT NULL DEFAULT 0, last_error text,
-                trace_parent text, trace_state text, set_aside_at timestamptz);
-            CREATE INDEX outbox_unsent ON {schema}.outbox (seq) WHERE published_at IS NULL AND set_aside_at IS NULL;
-            INSERT INTO {schema}.outbox (event_id, payload, published_at, set_aside_at) VALUES
-                (gen_random_uuid(), '{"{}"}', now(), NULL), (gen_random_uuid(), '{"{}"}', NULL, NULL),
-                (gen_random_uuid(), '{"{}"}', NULL, now()), (gen_random_uuid(), '{"{}"}', NULL, NULL);
-            """))
-        {
-            await old.ExecuteNonQueryAsync();
-        }
-
-        try
-        {
-            var table = new OutboxTable(new OutboxOptions { Schema = schema });
-            await SchemaMigration.ApplyAsync(dataSource, schema, table.CreateSql, NullLogger.Instance, CancellationToken.None);
-            await SchemaMigration.ApplyAsync(dataSource, schema, table.CreateSql, NullLogger.Instance, CancellationToken.None); // and again, as every start does
-            Assert.Equal([2L, 4L], await SeqsAsync($"SELECT seq FROM {schema}.outbox_queue ORDER BY seq"));
-            Assert.Empty(await SeqsAsync($"SELECT ordinal_position::bigint FROM information_schema.columns WHERE table_schema = '{schema}' AND column_name = 'published_at'"));
-
-            // A row inserted from now on is queued by the statement that inserts it.
-            await using var insert = dataSource.CreateCommand($"INSERT INTO {schema}.outbox (event_id, payload) VALUES (gen_random_uuid(), '{"{}"}')");
-            await insert.ExecuteNonQueryAsync();
-            Assert.Equal([2L, 4L, 5L], await SeqsAsync($"SELECT seq FROM {schema}.outbox_queue ORDER BY seq"));
-        }
-        finally
-        {
-            await using var drop = dataSource.CreateCommand($"DROP SCHEMA {schema} CASCADE");
-            await drop.ExecuteNonQueryAsync();
-        }
-
-        async Task<List<long>> SeqsAsync(string sql)
-        {
-            await using var command = dataSource.CreateCommand(sql);
-            await using var reader = await command.ExecuteReaderAsync();
-            var seqs = new List<long>();
-            while (await reader.ReadAsync())
-            {
-                seqs.Add(reader.GetInt64(0));
-            }
-
-            return seqs;
-        }
     }
 
     /// <summary>Outbox rows as merge-api writes them (a created record each), inserted in the caller's transaction.</summary>

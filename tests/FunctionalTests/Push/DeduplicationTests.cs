@@ -18,10 +18,10 @@ public sealed class DeduplicationTests(RealtimeSystem system)
         var eventId = Guid.Parse((string)first["eventId"]!);
 
         // What a crash between publish and dequeue looks like: the outbox row is queued again, so the same event is published again.
+        // (The message can arrive before the dispatcher's transaction has dequeued the row: that comes first.)
+        await Wait.UntilAsync(async () => !await QueuedAsync(eventId), TimeSpan.FromSeconds(30), "the outbox did not dequeue the published event within 30 s");
         await ExecuteAsync("INSERT INTO merge_api.outbox_queue (seq) SELECT seq FROM merge_api.outbox WHERE event_id = $1", eventId);
-        await Wait.UntilAsync(
-            async () => await ScalarAsync("SELECT count(*) FROM merge_api.outbox_queue q JOIN merge_api.outbox o USING (seq) WHERE o.event_id = $1", eventId) is 0L,
-            TimeSpan.FromSeconds(30), "the outbox did not publish the event again within 30 s");
+        await Wait.UntilAsync(async () => !await QueuedAsync(eventId), TimeSpan.FromSeconds(30), "the outbox did not publish the event again within 30 s");
 
         // Consumed in order, so once this later change arrives the duplicate has been through change-notifier.
         await Writers.PutAsync(system.Gateway, collection, "once", new { value = 2 });
@@ -40,11 +40,12 @@ public sealed class DeduplicationTests(RealtimeSystem system)
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
-    private async Task<object?> ScalarAsync(string sql, Guid eventId)
+    private async Task<bool> QueuedAsync(Guid eventId)
     {
         await using var dataSource = NpgsqlDataSource.Create(system.ConnectionString("mergedb"));
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(
+            "SELECT EXISTS (SELECT FROM merge_api.outbox_queue q JOIN merge_api.outbox o USING (seq) WHERE o.event_id = $1)");
         command.Parameters.Add(new NpgsqlParameter { Value = eventId });
-        return await command.ExecuteScalarAsync();
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 }
