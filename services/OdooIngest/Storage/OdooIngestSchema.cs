@@ -26,8 +26,12 @@ internal sealed class OdooIngestSchema(NpgsqlDataSource dataSource, OutboxTable 
                 PRIMARY KEY (odoo_database, model, odoo_id)
             );
             CREATE INDEX IF NOT EXISTS records_children ON {Schema}.records (odoo_database, model, parent_id) WHERE parent_id IS NOT NULL;
-            -- No plan selects rows by their data, and its statistics were three quarters of each analysis (decision 0017).
-            ALTER TABLE {Schema}.records ALTER COLUMN data SET STATISTICS 0;
+            -- No plan selects rows by their data, and its statistics were three quarters of each analysis (decision 0017). The
+            -- plans only need how many rows a parent or a model has: a target of 10 samples 3,000 rows instead of 30,000.
+            ALTER TABLE {Schema}.records ALTER COLUMN data SET STATISTICS 0,
+                ALTER COLUMN odoo_database SET STATISTICS 10, ALTER COLUMN model SET STATISTICS 10, ALTER COLUMN odoo_id SET STATISTICS 10,
+                ALTER COLUMN parent_id SET STATISTICS 10, ALTER COLUMN odoo_write_date SET STATISTICS 10, ALTER COLUMN version SET STATISTICS 10,
+                ALTER COLUMN archived_at SET STATISTICS 10, ALTER COLUMN archived_reason SET STATISTICS 10, ALTER COLUMN synced_at SET STATISTICS 10;
             CREATE TABLE IF NOT EXISTS {Schema}.sync_state (
                 stream        text NOT NULL,
                 odoo_database text NOT NULL,
