@@ -4,8 +4,8 @@ using Npgsql;
 namespace RealtimeSync.Outbox;
 
 /// <summary>
-/// Deletes published rows once <see cref="OutboxOptions.Retention"/> has passed since they were written, at most every ten minutes;
-/// queued and set-aside rows are kept whatever their age.
+/// Deletes published rows once <see cref="OutboxOptions.Retention"/> has passed since they were written, every ten minutes (sooner
+/// again after a round that lost a race); queued and set-aside rows are kept whatever their age.
 /// </summary>
 public sealed class OutboxRetention(NpgsqlDataSource dataSource, OutboxTable table, OutboxOptions options, TimeProvider time)
 {
@@ -41,9 +41,10 @@ public sealed class OutboxRetention(NpgsqlDataSource dataSource, OutboxTable tab
             await batch.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.SerializationFailure)
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected)
         {
-            _next = time.GetUtcNow(); // a row changed under the snapshot: try again at the next idle moment
+            // A row changed under the snapshot, or another replica's retention crossed this one: try again at the next idle moment.
+            _next = time.GetUtcNow();
         }
     }
 }
