@@ -41,37 +41,9 @@ public sealed class IngestedRecords(OutboxTable outbox)
             return written;
         }
 
-        // What each row held before is read from the statement's snapshot (a runner is alone on its stream, under its
-        // lock). Only changed rows come back, joined to that snapshot: nothing joins the whole input twice.
-        await using var command = new NpgsqlCommand($"""
-            WITH input AS (
-                SELECT * FROM unnest($2::text[], $3::integer[], $4::integer[], $5::jsonb[], $6::text[]) AS i(model, odoo_id, parent_id, data, odoo_write_date)
-            ), old AS (
-                SELECT r.model, r.odoo_id, r.parent_id, r.data, r.archived_at IS NOT NULL AS archived
-                FROM input i JOIN {Table} r ON r.odoo_database = $1 AND r.model = i.model AND r.odoo_id = i.odoo_id
-            ), written AS (
-                INSERT INTO {Table} AS r (odoo_database, model, odoo_id, parent_id, data, odoo_write_date, version)
-                SELECT $1, model, odoo_id, parent_id, data, odoo_write_date, 1 FROM input
-                ON CONFLICT (odoo_database, model, odoo_id) DO UPDATE SET parent_id = EXCLUDED.parent_id, data = EXCLUDED.data,
-                    odoo_write_date = EXCLUDED.odoo_write_date, archived_at = NULL, archived_reason = NULL, synced_at = now(),
-                    version = CASE WHEN r.archived_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data THEN r.version + 1 ELSE r.version END
-                    WHERE r.archived_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data OR r.odoo_write_date IS DISTINCT FROM EXCLUDED.odoo_write_date
-                RETURNING r.model, r.odoo_id, r.version, r.data
-            )
-            SELECT w.model, w.odoo_id, w.version, o.odoo_id IS NULL OR o.archived, o.parent_id,
-                CASE WHEN o.odoo_id IS NULL OR o.archived THEN NULL ELSE ARRAY(
-                    SELECT k.key FROM (SELECT jsonb_object_keys(w.data) UNION SELECT jsonb_object_keys(o.data)) AS k(key)
-                    WHERE w.data -> k.key IS DISTINCT FROM o.data -> k.key ORDER BY k.key COLLATE "C") END
-            FROM written w LEFT JOIN old o ON o.model = w.model AND o.odoo_id = w.odoo_id
-            -- A new write_date with the same data (a field not synced changed) is kept for the overlap sweep's comparison, as no change.
-            WHERE o.odoo_id IS NULL OR o.archived OR o.data IS DISTINCT FROM w.data
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = database });
-        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.Model).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.Id).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.ParentId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.Data.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.WriteDate).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        await using var command = PageUpsertCommand(Table, database, incoming);
+        command.Connection = connection;
+        command.Transaction = transaction;
         var byKey = incoming.ToDictionary(record => (record.Model, record.Id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -89,6 +61,48 @@ public sealed class IngestedRecords(OutboxTable outbox)
         }
 
         return written;
+    }
+
+    /// <summary>The statement that stores one page into <paramref name="table"/>: what StoreManyAsync runs, and what the plan test explains.</summary>
+    internal static NpgsqlCommand PageUpsertCommand(string table, string database, IReadOnlyList<IncomingRecord> incoming)
+    {
+        // What each row held before is read from the statement's snapshot (a runner is alone on its stream, under its
+        // lock). Only changed rows come back, joined to that snapshot: nothing joins the whole input twice. Each row's
+        // former self is one key lookup (LIMIT 1 keeps the planner from turning the lookups into a join): a join could
+        // hash every stored record of the database for each page, which it did while the table had no fresh statistics,
+        // so a page's cost grew with the table (decision 0029).
+        var command = new NpgsqlCommand($"""
+            WITH input AS (
+                SELECT * FROM unnest($2::text[], $3::integer[], $4::integer[], $5::jsonb[], $6::text[]) AS i(model, odoo_id, parent_id, data, odoo_write_date)
+            ), old AS (
+                SELECT i.model, i.odoo_id, r.parent_id, r.data, r.archived
+                FROM input i CROSS JOIN LATERAL (
+                    SELECT r.parent_id, r.data, r.archived_at IS NOT NULL AS archived FROM {table} r
+                    WHERE r.odoo_database = $1 AND r.model = i.model AND r.odoo_id = i.odoo_id LIMIT 1) r
+            ), written AS (
+                INSERT INTO {table} AS r (odoo_database, model, odoo_id, parent_id, data, odoo_write_date, version)
+                SELECT $1, model, odoo_id, parent_id, data, odoo_write_date, 1 FROM input
+                ON CONFLICT (odoo_database, model, odoo_id) DO UPDATE SET parent_id = EXCLUDED.parent_id, data = EXCLUDED.data,
+                    odoo_write_date = EXCLUDED.odoo_write_date, archived_at = NULL, archived_reason = NULL, synced_at = now(),
+                    version = CASE WHEN r.archived_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data THEN r.version + 1 ELSE r.version END
+                    WHERE r.archived_at IS NOT NULL OR r.data IS DISTINCT FROM EXCLUDED.data OR r.odoo_write_date IS DISTINCT FROM EXCLUDED.odoo_write_date
+                RETURNING r.model, r.odoo_id, r.version, r.data
+            )
+            SELECT w.model, w.odoo_id, w.version, o.odoo_id IS NULL OR o.archived, o.parent_id,
+                CASE WHEN o.odoo_id IS NULL OR o.archived THEN NULL ELSE ARRAY(
+                    SELECT k.key FROM (SELECT jsonb_object_keys(w.data) UNION SELECT jsonb_object_keys(o.data)) AS k(key)
+                    WHERE w.data -> k.key IS DISTINCT FROM o.data -> k.key ORDER BY k.key COLLATE "C") END
+            FROM written w LEFT JOIN old o ON o.model = w.model AND o.odoo_id = w.odoo_id
+            -- A new write_date with the same data (a field not synced changed) is kept for the overlap sweep's comparison, as no change.
+            WHERE o.odoo_id IS NULL OR o.archived OR o.data IS DISTINCT FROM w.data
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.Model).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.ParentId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.Data.ToJsonString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = incoming.Select(record => record.WriteDate).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        return command;
     }
 
     /// <summary>

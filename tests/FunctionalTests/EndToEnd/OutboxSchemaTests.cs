@@ -9,20 +9,19 @@ namespace RealtimeSync.FunctionalTests.EndToEnd;
 [Collection(RealtimeSystemCollection.Name)]
 public sealed class OutboxSchemaTests(RealtimeSystem system) : IAsyncLifetime
 {
-    private readonly string _schema = "outbox_test_" + Guid.NewGuid().ToString("N")[..8];
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(system.ConnectionString("mergedb"));
+    private readonly ScratchSchema _scratch = new(system, "mergedb", "outbox_test_");
 
     [Fact]
     public async Task An_outbox_from_before_the_queue_keeps_what_it_had_not_published_and_nothing_else()
     {
         // The shape every writer's outbox had before decision 0028: published_at marked a row that went out.
         await ExecuteAsync($"""
-            CREATE SCHEMA {_schema};
-            CREATE TABLE {_schema}.outbox (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_id uuid NOT NULL UNIQUE, payload json NOT NULL,
+            CREATE SCHEMA {_scratch.Name};
+            CREATE TABLE {_scratch.Name}.outbox (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_id uuid NOT NULL UNIQUE, payload json NOT NULL,
                 created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz, attempts integer NOT NULL DEFAULT 0, last_error text,
                 trace_parent text, trace_state text, set_aside_at timestamptz);
-            CREATE INDEX outbox_unsent ON {_schema}.outbox (seq) WHERE published_at IS NULL AND set_aside_at IS NULL;
-            INSERT INTO {_schema}.outbox (event_id, payload, published_at, set_aside_at) VALUES
+            CREATE INDEX outbox_unsent ON {_scratch.Name}.outbox (seq) WHERE published_at IS NULL AND set_aside_at IS NULL;
+            INSERT INTO {_scratch.Name}.outbox (event_id, payload, published_at, set_aside_at) VALUES
                 (gen_random_uuid(), '{"{}"}', now(), NULL), (gen_random_uuid(), '{"{}"}', NULL, NULL),
                 (gen_random_uuid(), '{"{}"}', NULL, now()), (gen_random_uuid(), '{"{}"}', NULL, NULL);
             """);
@@ -30,7 +29,7 @@ public sealed class OutboxSchemaTests(RealtimeSystem system) : IAsyncLifetime
         var table = await MigratedAsync();
         await MigratedAsync(); // and again, as every start does
         Assert.Equal([2L, 4L], await SeqsAsync($"SELECT seq FROM {table.QueueName} ORDER BY seq"));
-        Assert.Empty(await SeqsAsync($"SELECT ordinal_position::bigint FROM information_schema.columns WHERE table_schema = '{_schema}' AND column_name = 'published_at'"));
+        Assert.Empty(await SeqsAsync($"SELECT ordinal_position::bigint FROM information_schema.columns WHERE table_schema = '{_scratch.Name}' AND column_name = 'published_at'"));
 
         // A row inserted from now on is queued by the statement that inserts it.
         await ExecuteAsync($"INSERT INTO {table.Name} (event_id, payload) VALUES (gen_random_uuid(), '{"{}"}')");
@@ -50,7 +49,7 @@ public sealed class OutboxSchemaTests(RealtimeSystem system) : IAsyncLifetime
             INSERT INTO {table.QueueName} (seq) VALUES (99);             -- a queue entry whose row was deleted by hand
             """);
 
-        await new OutboxRetention(_dataSource, table, new OutboxOptions { Schema = _schema, Retention = TimeSpan.FromHours(1) }, TimeProvider.System)
+        await new OutboxRetention(_scratch.DataSource, table, new OutboxOptions { Schema = _scratch.Name, Retention = TimeSpan.FromHours(1) }, TimeProvider.System)
             .DeleteExpiredIfDueAsync(CancellationToken.None);
 
         Assert.Equal([2L, 3L, 4L], await SeqsAsync($"SELECT seq FROM {table.Name} ORDER BY seq"));
@@ -67,14 +66,14 @@ public sealed class OutboxSchemaTests(RealtimeSystem system) : IAsyncLifetime
             """);
 
         // The re-send (as SetAsideRows does it) holds the row while retention's snapshot, taken before it commits, reaches it.
-        await using var resend = await _dataSource.OpenConnectionAsync();
+        await using var resend = await _scratch.DataSource.OpenConnectionAsync();
         await using var transaction = await resend.BeginTransactionAsync();
         await using (var requeue = new NpgsqlCommand($"UPDATE {table.Name} SET attempts = 0 WHERE seq = 1; INSERT INTO {table.QueueName} (seq) VALUES (1)", resend, transaction))
         {
             await requeue.ExecuteNonQueryAsync();
         }
 
-        var retention = new OutboxRetention(_dataSource, table, new OutboxOptions { Schema = _schema, Retention = TimeSpan.FromHours(1) }, TimeProvider.System)
+        var retention = new OutboxRetention(_scratch.DataSource, table, new OutboxOptions { Schema = _scratch.Name, Retention = TimeSpan.FromHours(1) }, TimeProvider.System)
             .DeleteExpiredIfDueAsync(CancellationToken.None);
         await Wait.UntilAsync(async () => await SeqsAsync(
                 $"SELECT pid::bigint FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM {table.Name}%'") is { Count: > 0 },
@@ -88,28 +87,20 @@ public sealed class OutboxSchemaTests(RealtimeSystem system) : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await ExecuteAsync($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
-        await _dataSource.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _scratch.DisposeAsync();
 
     private async Task<OutboxTable> MigratedAsync()
     {
-        var table = new OutboxTable(new OutboxOptions { Schema = _schema });
-        await SchemaMigration.ApplyAsync(_dataSource, _schema, table.CreateSql, NullLogger.Instance, CancellationToken.None);
+        var table = new OutboxTable(new OutboxOptions { Schema = _scratch.Name });
+        await SchemaMigration.ApplyAsync(_scratch.DataSource, _scratch.Name, table.CreateSql, NullLogger.Instance, CancellationToken.None);
         return table;
     }
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var command = _dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => _scratch.ExecuteAsync(sql);
 
     private async Task<List<long>> SeqsAsync(string sql)
     {
-        await using var command = _dataSource.CreateCommand(sql);
+        await using var command = _scratch.DataSource.CreateCommand(sql);
         await using var reader = await command.ExecuteReaderAsync();
         var seqs = new List<long>();
         while (await reader.ReadAsync())
