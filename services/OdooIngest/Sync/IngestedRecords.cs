@@ -121,7 +121,8 @@ public sealed class IngestedRecords(OutboxTable outbox)
         await using var command = new NpgsqlCommand($"""
             UPDATE {Table} r SET data = u.data, version = r.version + 1, synced_at = now()
             FROM unnest($3::integer[], $4::jsonb[]) AS u(odoo_id, data)
-            WHERE r.odoo_database = $1 AND r.model = $2 AND r.odoo_id = u.odoo_id AND r.archived_at IS NULL
+            -- odoo_id = ANY keeps the rows read a key lookup each, whatever the statistics (decision 0029).
+            WHERE r.odoo_database = $1 AND r.model = $2 AND r.odoo_id = ANY($3) AND r.odoo_id = u.odoo_id AND r.archived_at IS NULL
             RETURNING r.odoo_id, r.version
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = database });

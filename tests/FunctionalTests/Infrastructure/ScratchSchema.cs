@@ -20,7 +20,13 @@ public sealed class ScratchSchema(RealtimeSystem system, string database, string
 
     public async ValueTask DisposeAsync()
     {
-        await ExecuteAsync($"DROP SCHEMA IF EXISTS {Name} CASCADE");
-        await DataSource.DisposeAsync();
+        try
+        {
+            await ExecuteAsync($"DROP SCHEMA IF EXISTS {Name} CASCADE");
+        }
+        finally
+        {
+            await DataSource.DisposeAsync();
+        }
     }
 }
