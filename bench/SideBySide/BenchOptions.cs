@@ -4,7 +4,7 @@ namespace RealtimeSync.Bench.SideBySide;
 
 /// <summary>
 /// What to run: <c>--systems bare,signalr,socketio,realtimesync --subscribers 1000 --burst 1000 --paced 200 --idle 5000 --rounds 3
-/// --rate 5000 --rate-seconds 10 --rate-subscribers 20 --rate-batch 100</c>.
+/// --rate 6000 --rate-seconds 20 --rate-subscribers 20 --rate-batch 100</c>.
 /// </summary>
 internal sealed record BenchOptions
 {
@@ -35,11 +35,14 @@ internal sealed record BenchOptions
     /// <summary>Messages before the measured rounds (JIT, pools, every subscription live), not reported.</summary>
     public int WarmUp { get; init; } = 100;
 
-    /// <summary>The change-rate round's offered changes per second (issue 12: 5,000 sustained); 0 skips the round.</summary>
-    public int Rate { get; init; } = 5000;
+    /// <summary>
+    /// The change-rate round's offered changes per second; 0 skips the round. Issue 12 asks for 5,000 sustained, and a system
+    /// offered exactly that can only show a little less (the drain after the last publish counts), so more is offered.
+    /// </summary>
+    public int Rate { get; init; } = 6000;
 
-    /// <summary>How long the change-rate round offers <see cref="Rate"/>.</summary>
-    public int RateSeconds { get; init; } = 10;
+    /// <summary>How long the change-rate round offers <see cref="Rate"/>: long enough that its first second weighs little.</summary>
+    public int RateSeconds { get; init; } = 20;
 
     /// <summary>The change-rate round's subscribers (issue 12: 20), on a set of their own.</summary>
     public int RateSubscribers { get; init; } = 20;

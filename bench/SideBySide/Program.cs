@@ -9,7 +9,7 @@ using RealtimeSync.Bench.SideBySide.Systems;
 // system at a time; prints one markdown table with RealtimeSync's ratios.
 //   dotnet run -c Release --project bench/SideBySide -- [--systems bare,signalr,socketio,realtimesync] [--subscribers 1000]
 //     [--burst 1000] [--paced 200] [--idle 5000] [--rounds 3] [--publishers 8] [--pace-ms 50] [--warm-up 100] [--one-instance 10000]
-//     [--rate 5000] [--rate-seconds 10] [--rate-subscribers 20] [--rate-batch 100]
+//     [--rate 6000] [--rate-seconds 20] [--rate-subscribers 20] [--rate-batch 100]
 // The change-rate round (last, once per system, issue 12's "5,000 changes/s sustained to 20 subscribers"): --rate changes/s
 // offered for --rate-seconds to --rate-subscribers subscribers of its own, in publish requests of at most --rate-batch
 // changes (at most 500: merge-api's MaxBatchOperations); --rate 0 skips it.
