@@ -2,10 +2,7 @@ using System.Globalization;
 
 namespace RealtimeSync.Bench.SideBySide;
 
-/// <summary>
-/// What to run: <c>--systems bare,signalr,socketio,realtimesync --subscribers 1000 --burst 1000 --paced 200 --idle 5000 --rounds 3
-/// --rate 6000 --rate-seconds 20 --rate-subscribers 20 --rate-batch 100</c>.
-/// </summary>
+/// <summary>What to run, from the command line (<see cref="Parse"/>); each property's initializer is its default.</summary>
 internal sealed record BenchOptions
 {
     public static readonly string[] AllSystems = ["bare", "signalr", "socketio", "realtimesync"];
